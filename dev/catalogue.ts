@@ -62,7 +62,7 @@ export const DEMO_PAYMENT_FORMS = [
   { name: 'Allegro PayU', type: 'transfer' as const, dueDays: 0 },
   { name: 'Allegro Przelewy24', type: 'transfer' as const, dueDays: 0 },
   { name: 'Allegro Finance', type: 'transfer' as const, dueDays: 0 },
-  { name: 'Allegro Pay (odroczona)', type: 'credit' as const, dueDays: 30 },
+  { name: 'Allegro Pay 30 dni', type: 'credit' as const, dueDays: 30 },
 ];
 
 export const DEMO_PAYMENT_MAPPINGS = [
@@ -72,7 +72,7 @@ export const DEMO_PAYMENT_MAPPINGS = [
   { type: 'CASH_ON_DELIVERY', paymentForm: 'pobranie' },
   { type: 'WIRE_TRANSFER', paymentForm: 'przelew' },
   { type: 'SPLIT_PAYMENT', paymentForm: 'przelew' },
-  { type: 'EXTENDED_TERM', paymentForm: 'Allegro Pay (odroczona)' },
+  { type: 'EXTENDED_TERM', paymentForm: 'Allegro Pay 30 dni' },
 ];
 
 /** The seller account the demo and the tests use (Allegro user id of the seller). */
