@@ -18,16 +18,14 @@ function openEnum<const T extends readonly string[]>(_known: T) {
 
 const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
 
-export const PriceSchema = z
-  .object({ amount: z.string(), currency: z.string() })
-  .transform((p, ctx): Money => {
-    try {
-      return { amount: parseMinor(p.amount), currency: p.currency };
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
-      return z.NEVER;
-    }
-  });
+export const PriceSchema = z.object({ amount: z.string(), currency: z.string() }).transform((p, ctx): Money => {
+  try {
+    return { amount: parseMinor(p.amount), currency: p.currency };
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
 
 export const CHECKOUT_FORM_STATUSES = ['BOUGHT', 'FILLED_IN', 'READY_FOR_PROCESSING', 'CANCELLED'] as const;
 export const PAYMENT_TYPES = ['CASH_ON_DELIVERY', 'WIRE_TRANSFER', 'ONLINE', 'SPLIT_PAYMENT', 'EXTENDED_TERM'] as const;

@@ -1,0 +1,34 @@
+/**
+ * The embedded demo settings: used when no settings file is given. They point at the
+ * development stand-ins (the Allegro simulator and the embedded Optima) and carry the demo
+ * seller's mappings from dev/catalogue.ts, so `npm start` imports orders with no setup.
+ * Everything not listed takes the schema's defaults (PRODUCT.md behaviour).
+ */
+import { DEMO_DELIVERY_METHODS, DEMO_PAYMENT_MAPPINGS, DEMO_SELLER } from '../dev/catalogue';
+import type { SettingsInput } from './settings';
+
+/** Where the demo expects the Allegro simulator; override with AO_ALLEGRO__SIMULATOR_URL. */
+export const DEMO_SIMULATOR_URL = 'http://127.0.0.1:8790';
+
+export const DEMO_SETTINGS = {
+  optima: { kind: 'embedded', file: '.data/optima-demo.sqlite', operator: 'ADMIN' },
+  allegro: {
+    // The simulator accepts any client; these are not real credentials.
+    clientId: 'demo-client-id',
+    clientSecret: 'demo-client-secret',
+    environment: 'simulator',
+    simulatorUrl: DEMO_SIMULATOR_URL,
+    userAgent: 'allegro-optima-demo/0.1.0',
+    accounts: [{ name: DEMO_SELLER.account }],
+    tokenStoreDir: '.data/tokens',
+  },
+  mappings: {
+    payment: DEMO_PAYMENT_MAPPINGS.map((m) => ({ ...m })),
+    delivery: DEMO_DELIVERY_METHODS.map((m) => ({
+      methodId: m.id,
+      methodName: m.name,
+      serviceCode: m.optimaServiceCode,
+    })),
+  },
+  poller: { schedule: { every: '30s' }, pageSize: 100 },
+} satisfies SettingsInput;

@@ -1,0 +1,103 @@
+import {
+  newProductDraft,
+  offerLinkKey,
+  parseVatRate,
+  PRODUCT_CODE_MAX,
+  productLookups,
+  type OfferDetails,
+} from '../../domain/products';
+import { changed, exampleForm, policy } from './fixtures';
+
+const form = exampleForm('docs-response-sample.json').form; // has external.id and tax
+const line = form.lineItems[0];
+const offer: OfferDetails = {
+  offerId: line.offer.id,
+  name: 'Current offer title',
+  ean: '5901234123457',
+  externalId: 'AH-129834',
+  price: { amount: 13000, currency: 'PLN' },
+  stock: 4,
+};
+
+describe('productLookups', () => {
+  test('follows the configured order with the right value for each step', () => {
+    expect(productLookups(line, offer, 'shop', policy())).toEqual([
+      { step: 'link', value: 'offer:shop:3213213' },
+      { step: 'ean', value: '5901234123457' },
+      { step: 'externalId', value: 'AH-129834' },
+      { step: 'offerId', value: '3213213' },
+      { step: 'name', value: 'Name of purchased offer' },
+      { step: 'name', value: 'Current offer title' },
+    ]);
+  });
+
+  test('another order, and steps left out of the settings are not tried', () => {
+    const steps = productLookups(line, offer, 'shop', policy({ productMatchOrder: ['name', 'ean'] })).map(
+      (l) => l.step,
+    );
+    expect(steps).toEqual(['name', 'name', 'ean']);
+  });
+
+  test('steps without a value are skipped; an unchanged title is tried once', () => {
+    const bare = changed(form, (f) => (f.lineItems[0].offer.external = null)).lineItems[0];
+    const lookups = productLookups(bare, { offerId: bare.offer.id, name: bare.offer.name }, 'shop', policy());
+    expect(lookups.map((l) => l.step)).toEqual(['link', 'offerId', 'name']);
+    expect(productLookups(bare, null, 'shop', policy()).map((l) => l.step)).toEqual(['link', 'offerId', 'name']);
+  });
+
+  test('the link key is per account and offer', () => {
+    expect(offerLinkKey('a', '1')).not.toBe(offerLinkKey('b', '1'));
+    expect(productLookups(line, null, 'b', policy())[0].value).toBe(offerLinkKey('b', line.offer.id));
+  });
+});
+
+describe('newProductDraft', () => {
+  test('code from external.id, the offer title, the line VAT rate, the PLN price, the settings', () => {
+    const draft = newProductDraft(
+      line,
+      offer,
+      'shop',
+      policy({ newProduct: { vatRate: 8, unit: 'kpl', priceTypeNumber: 3 } }),
+    );
+    expect(draft).toEqual({
+      linkKey: 'offer:shop:3213213',
+      code: 'AH-129834',
+      name: 'Name of purchased offer',
+      ean: '5901234123457',
+      unit: 'kpl',
+      vatRate: 23,
+      grossPrice: 13000,
+      priceTypeNumber: 3,
+      isService: false,
+    });
+  });
+
+  test('no signature: the offer id is the code; no tax rate: the default VAT', () => {
+    const bare = changed(form, (f) => {
+      f.lineItems[0].offer.external = null;
+      f.lineItems[0].tax = null;
+    }).lineItems[0];
+    const draft = newProductDraft(bare, null, 'shop', policy());
+    expect(draft.code).toBe(bare.offer.id);
+    expect(draft.vatRate).toBe(policy().newProduct.vatRate);
+    expect(draft.grossPrice).toBe(bare.originalPrice.amount); // no offer: the price before discounts
+  });
+
+  test('a long signature is cut to Twr_Kod length', () => {
+    const long = changed(form, (f) => (f.lineItems[0].offer.external = { id: 'X'.repeat(100) })).lineItems[0];
+    expect(newProductDraft(long, null, 'shop', policy()).code).toHaveLength(PRODUCT_CODE_MAX);
+  });
+
+  test('no price from another currency (Optima prices are in PLN)', () => {
+    const czk = changed(form, (f) => (f.lineItems[0].originalPrice.currency = 'CZK')).lineItems[0];
+    expect(newProductDraft(czk, { offerId: czk.offer.id, name: 'x' }, 'shop', policy()).grossPrice).toBeUndefined();
+  });
+});
+
+test('parseVatRate reads Allegro decimal strings and refuses nonsense', () => {
+  expect(parseVatRate('23.00')).toBe(23);
+  expect(parseVatRate('5.5')).toBe(5.5);
+  expect(parseVatRate(null)).toBeNull();
+  expect(parseVatRate('')).toBeNull();
+  expect(parseVatRate('zw')).toBeNull();
+});
