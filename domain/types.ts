@@ -167,7 +167,8 @@ export interface DocumentRef {
   id: number; // TrN_TrNID
   orderId: string;
   number: string; // printable full number, e.g. "RO/12/2026"
-  kind: DocumentKind;
+  /** PW: the stock receipt of createStockReceipt (class 303). */
+  kind: DocumentKind | 'PW';
   grossTotal: Minor;
   /** True when the document already existed (idempotent repeat). */
   existed: boolean;
