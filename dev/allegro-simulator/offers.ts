@@ -1,0 +1,210 @@
+/**
+ * The seller's offers and the delivery methods, from dev/catalogue.ts, shaped like
+ * Allegro's answers (examples/product-offer.sandbox.json): the EAN travels as the
+ * product parameter "EAN (GTIN)", the seller's signature as `external.id`.
+ */
+import { parseMinor } from '../../domain/money';
+import { DEMO_DELIVERY_METHODS, DEMO_OFFERS, type DemoOffer } from '../catalogue';
+import { priceOnMarketplace, type MarketplaceId } from './data';
+import { price } from './orders';
+import { Rng } from './rng';
+
+const OFFER_STREAM = 0x7ffd0000;
+const FOREIGN: readonly MarketplaceId[] = ['allegro-cz', 'allegro-sk'];
+const CURRENCY: Record<MarketplaceId, string> = { 'allegro-pl': 'PLN', 'allegro-cz': 'CZK', 'allegro-sk': 'EUR' };
+/** Offers were listed before any simulated order; a fixed date keeps answers deterministic. */
+const LISTED_AT = '2025-09-01T08:00:00.000Z';
+const EAN_PARAMETER = { id: '225693', name: 'EAN (GTIN)' };
+
+interface OfferIds {
+  productId: string;
+  categoryId: string;
+  shippingRatesId: string;
+  imageUrl: string;
+}
+
+export interface OfferListingQuery {
+  offerIds?: string[];
+  externalIds?: string[];
+  name?: string;
+  publicationStatus?: string[];
+  offset: number;
+  limit: number;
+}
+
+export class OfferCatalogue {
+  private readonly byId = new Map<string, DemoOffer>();
+  private readonly ids = new Map<string, OfferIds>();
+  private readonly afterSales: { impliedWarranty: { id: string }; returnPolicy: { id: string }; warranty: null };
+
+  constructor(seed: number) {
+    const shared = new Rng(seed, OFFER_STREAM);
+    this.afterSales = { impliedWarranty: { id: shared.uuid() }, returnPolicy: { id: shared.uuid() }, warranty: null };
+    const shippingRatesId = shared.uuid();
+    DEMO_OFFERS.forEach((offer, i) => {
+      const rng = new Rng(seed, OFFER_STREAM + 1 + i);
+      this.byId.set(offer.offerId, offer);
+      this.ids.set(offer.offerId, {
+        productId: rng.uuid(),
+        categoryId: String(rng.int(250, 320000)),
+        shippingRatesId,
+        imageUrl: `https://a.allegroimg.com/original/${rng.hex(6)}/${rng.hex(28)}`,
+      });
+    });
+  }
+
+  /** GET /sale/product-offers/{offerId}; undefined when the seller has no such offer. */
+  productOffer(offerId: string): Record<string, unknown> | undefined {
+    const offer = this.byId.get(offerId);
+    const ids = this.ids.get(offerId);
+    if (!offer || !ids) return undefined;
+    const productParameters = [
+      { id: '248135', name: 'Marka', values: ['SklepDemo'], valuesIds: null, rangeValue: null },
+      ...(offer.ean ? [{ ...EAN_PARAMETER, values: [offer.ean], valuesIds: null, rangeValue: null }] : []),
+    ];
+    return {
+      id: offer.offerId,
+      name: offer.name,
+      productSet: [
+        {
+          product: { id: ids.productId, publication: { status: 'LISTED' }, parameters: productParameters },
+          quantity: { value: 1 },
+          responsiblePerson: null,
+          responsibleProducer: null,
+          safetyInformation: { type: 'NO_SAFETY_INFORMATION' },
+          marketedBeforeGPSRObligation: true,
+        },
+      ],
+      parameters: [{ id: '11323', name: 'Stan', values: ['Nowy'], valuesIds: ['11323_1'], rangeValue: null }],
+      images: [ids.imageUrl],
+      afterSalesServices: this.afterSales,
+      payments: { invoice: 'VAT' },
+      sellingMode: {
+        format: 'BUY_NOW',
+        price: price(parseMinor(offer.priceGross), 'PLN'),
+        startingPrice: null,
+        minimalPrice: null,
+      },
+      stock: { available: offer.stock, unit: 'UNIT' },
+      location: { countryCode: 'PL', province: 'MALOPOLSKIE', city: 'Kraków', postCode: '30-001' },
+      delivery: {
+        shippingRates: { id: ids.shippingRatesId },
+        handlingTime: 'PT24H',
+        additionalInfo: null,
+        shipmentDate: null,
+      },
+      external: offer.externalId ? { id: offer.externalId } : null,
+      category: { id: ids.categoryId },
+      taxSettings: null,
+      sizeTable: null,
+      discounts: { wholesalePriceList: null },
+      contact: null,
+      fundraisingCampaign: null,
+      messageToSellerSettings: { mode: 'OPTIONAL' },
+      attachments: [],
+      additionalServices: null,
+      compatibilityList: null,
+      additionalMarketplaces: Object.fromEntries(
+        FOREIGN.map((m) => [
+          m,
+          { sellingMode: { price: this.priceOn(offer, m) }, publication: { state: 'APPROVED', refusalReasons: [] } },
+        ]),
+      ),
+      warnings: [],
+      language: 'pl-PL',
+      publication: {
+        status: 'ACTIVE',
+        duration: null,
+        endedBy: null,
+        endingAt: null,
+        startingAt: null,
+        republish: false,
+        marketplaces: { base: { id: 'allegro-pl' }, additional: FOREIGN.map((id) => ({ id })) },
+      },
+      validation: { errors: [], warnings: [], validatedAt: LISTED_AT },
+      createdAt: LISTED_AT,
+      updatedAt: LISTED_AT,
+    };
+  }
+
+  /** GET /sale/offers: the seller's listing, paged; no EAN here (as on Allegro). */
+  listing(q: OfferListingQuery): { offers: Record<string, unknown>[]; count: number; totalCount: number } {
+    const name = q.name?.toLocaleLowerCase('pl');
+    const matching = DEMO_OFFERS.filter(
+      (o) =>
+        (!q.offerIds || q.offerIds.includes(o.offerId)) &&
+        (!q.externalIds || (o.externalId !== null && q.externalIds.includes(o.externalId))) &&
+        (!name || o.name.toLocaleLowerCase('pl').includes(name)) &&
+        (!q.publicationStatus || q.publicationStatus.includes('ACTIVE')),
+    );
+    const offers = matching.slice(q.offset, q.offset + q.limit).map((offer) => {
+      const ids = this.ids.get(offer.offerId) as OfferIds;
+      return {
+        id: offer.offerId,
+        name: offer.name,
+        category: { id: ids.categoryId },
+        primaryImage: { url: ids.imageUrl },
+        sellingMode: {
+          format: 'BUY_NOW',
+          price: price(parseMinor(offer.priceGross), 'PLN'),
+          priceAutomation: null,
+          minimalPrice: null,
+          startingPrice: null,
+        },
+        saleInfo: { currentPrice: null, biddersCount: 0 },
+        stock: { available: offer.stock, sold: 0 },
+        stats: { watchersCount: 0, visitsCount: 0 },
+        publication: {
+          status: 'ACTIVE',
+          startingAt: null,
+          startedAt: LISTED_AT,
+          endingAt: null,
+          endedAt: null,
+          marketplaces: { base: { id: 'allegro-pl' }, additional: FOREIGN.map((id) => ({ id })) },
+        },
+        afterSalesServices: this.afterSales,
+        additionalServices: null,
+        external: offer.externalId ? { id: offer.externalId } : null,
+        delivery: { shippingRates: { id: ids.shippingRatesId } },
+        b2b: { buyableOnlyByBusiness: false },
+        fundraisingCampaign: null,
+        additionalMarketplaces: Object.fromEntries(
+          FOREIGN.map((m) => [
+            m,
+            { publication: { state: 'APPROVED' }, sellingMode: { price: this.priceOn(offer, m) }, stock: { sold: 0 } },
+          ]),
+        ),
+      };
+    });
+    return { offers, count: offers.length, totalCount: matching.length };
+  }
+
+  private priceOn(offer: DemoOffer, marketplace: MarketplaceId) {
+    return price(priceOnMarketplace(parseMinor(offer.priceGross), marketplace), CURRENCY[marketplace]);
+  }
+}
+
+/** GET /sale/delivery-methods (optionally for one marketplace). */
+export function deliveryMethods(marketplace: string | null): { deliveryMethods: Record<string, unknown>[] } {
+  const all: MarketplaceId[] = ['allegro-pl', 'allegro-cz', 'allegro-sk'];
+  if (marketplace !== null && !all.includes(marketplace as MarketplaceId)) return { deliveryMethods: [] };
+  return {
+    deliveryMethods: DEMO_DELIVERY_METHODS.map((m) => ({
+      id: m.id,
+      name: m.name,
+      marketplaces: all,
+      paymentPolicy: m.paymentPolicy,
+      allegroEndorsed: m.name.startsWith('Allegro'),
+      dispatchCountry: 'PL',
+      destinationCountry: 'PL',
+      shippingRatesConstraints: {
+        allowed: true,
+        maxQuantityPerPackage: { max: 999999 },
+        maxPackageWeight: { supported: false, min: null, max: null, unit: null },
+        firstItemRate: { min: '0.00', max: '100000000.00', currency: 'PLN' },
+        nextItemRate: { min: '0.00', max: '100000000.00', currency: 'PLN' },
+        shippingTime: { default: { from: 'PT24H', to: 'PT48H' }, customizable: false },
+      },
+    })),
+  };
+}
