@@ -18,7 +18,7 @@ export const DEMO_SETTINGS = {
     clientSecret: 'demo-client-secret',
     environment: 'simulator',
     simulatorUrl: DEMO_SIMULATOR_URL,
-    userAgent: 'allegro-optima-demo/0.1.0',
+    userAgent: 'AllegroOptimaDemo/0.1.0 (+https://github.com/allegro-optima/allegro-optima)',
     accounts: [{ name: DEMO_SELLER.account }],
     tokenStoreDir: '.data/tokens',
   },

@@ -106,7 +106,10 @@ const AllegroSchema = z
     clientSecret: text,
     environment: z.enum(['production', 'sandbox', 'simulator']).default('production'),
     simulatorUrl: z.url().optional(),
-    userAgent: text.default('allegro-optima/0.1.0'),
+    // Allegro refuses API calls whose User-Agent is not `AppName/version (+https://info-url)`.
+    userAgent: text
+      .regex(/^\S+\/\S+ \(\+https?:\/\/\S+\)$/, 'must look like AppName/version (+https://info-url)')
+      .default('AllegroOptima/0.1.0 (+https://github.com/allegro-optima/allegro-optima)'),
     accounts: z
       .array(
         z.strictObject({

@@ -7,9 +7,23 @@ import type { ImportPolicy, OrderStatus } from '../domain/types';
 
 export const TASK_QUEUE = 'allegro-optima';
 
+/**
+ * The activities that call Allegro run on their own task queue, next to the workflows' one:
+ * its rate limit (maxTaskQueueActivitiesPerSecond) is enforced by the server across all
+ * workers, as Allegro's limit is per client id across all of them.
+ */
+export function allegroTaskQueue(taskQueue: string): string {
+  return `${taskQueue}.allegro`;
+}
+
 /** Order workflow id: one per Allegro account and checkout form, so a start is idempotent. */
 export function orderWorkflowId(account: string, checkoutFormId: string): string {
   return `order:${account}:${checkoutFormId}`;
+}
+
+/** The short workflow that cancels or annotates the document of an order cancelled after its import. */
+export function cancelOrderWorkflowId(account: string, checkoutFormId: string): string {
+  return `cancel:${account}:${checkoutFormId}`;
 }
 
 /** Poller workflow id: one per Allegro account. */
@@ -21,6 +35,36 @@ export interface ImportOrderInput {
   account: string;
   checkoutFormId: string;
   policy: ImportPolicy;
+  /** Timers of the journey; defaults in workflows/import-order.ts (tests shorten them). */
+  timing?: OrderTiming;
+  /** Carried across continue-as-new of a long wait (licence or import stage). */
+  resume?: OrderResume;
+}
+
+export interface OrderTiming {
+  /** Re-read a waiting order this often even without events (lost events). Default 6 h. */
+  waitingRecheckSeconds?: number;
+  /** Keep retrying an unavailable Optima licence this long before asking a person. Default 7 days. */
+  licenceGiveUpAfterSeconds?: number;
+  /**
+   * Continue-as-new after this many waits (licence retries, re-checks) in one run, or sooner
+   * when Temporal suggests it: a wait of days must not grow one history without end. Default 500.
+   */
+  waitsBeforeContinueAsNew?: number;
+}
+
+export interface OrderResume {
+  licenceAttempts: number;
+  /** ISO time of the first licence failure of the current wait. */
+  licenceWaitSince?: string;
+}
+
+export interface CancelImportedOrderInput {
+  account: string;
+  checkoutFormId: string;
+  policy: ImportPolicy;
+  /** BUYER_CANCELLED or AUTO_CANCELLED: noted on the document. */
+  eventType?: string;
 }
 
 export interface ImportOrderResult {
@@ -37,7 +81,10 @@ export interface OrderProgress {
   step: string;
   reason?: string;
   documentNumber?: string;
+  /** Attempts that found the Optima licence busy (each is a failed activity in the history). */
   attempts: number;
+  /** ISO time of the next licence attempt or of the next re-check of a waiting order. */
+  nextAttemptAt?: string;
 }
 
 /** An Allegro event that concerns an order that is already running (sent by the poller). */
@@ -55,8 +102,7 @@ export const supersededSignal = defineSignal<[{ byCheckoutFormId: string }]>('su
 export const orderProgressQuery = defineQuery<OrderProgress>('orderProgress');
 
 export type PollerSchedule =
-  | { kind: 'interval'; seconds: number }
-  | { kind: 'daily'; hour: number; minute: number; timeZone: string };
+  { kind: 'interval'; seconds: number } | { kind: 'daily'; hour: number; minute: number; timeZone: string };
 
 export interface PollerInput {
   account: string;
@@ -65,7 +111,11 @@ export interface PollerInput {
   /** Event page size, ≤ 1000. */
   pageSize: number;
   /** Where a brand-new poller starts: 'now' or an ISO date (backfilled from the checkout-form list). */
-  initialSync: 'now' | string;
+  initialSync: string;
+  /** Timers handed to the order workflows the poller starts. */
+  orderTiming?: OrderTiming;
+  /** Continue-as-new after this many runs even if Temporal does not suggest it yet. Default 500. */
+  runsBeforeContinueAsNew?: number;
   /** Kept across continue-as-new. */
   state?: PollerState;
 }
@@ -81,9 +131,15 @@ export interface PollerState {
   ordersStarted: number;
   /** A reset to a date older than the event journal: backfill from the checkout-form list. */
   backfillFrom: string | null;
+  /** Orders found already imported (or running) when dispatched: idempotent repeats. */
+  ordersAlreadyDone?: number;
+  /** Line item id → checkout form id of orders not yet paid, to spot merged payments. */
+  unpaidLines?: Record<string, string>;
+  /** The last failure of a run (it is retried at the next run). */
+  lastError?: string | null;
 }
 
-export interface PollerStatus extends PollerState {
+export interface PollerStatus extends Omit<PollerState, 'unpaidLines'> {
   account: string;
   waitingOrders: number;
   schedule: PollerSchedule;

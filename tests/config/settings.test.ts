@@ -149,6 +149,11 @@ describe('errors name the bad key and what is allowed', () => {
     ],
     ['a range', { AO_POLLER__PAGE_SIZE: '5000' }, /^poller\.pageSize: must be at most 1000 \(got 5000\)/],
     [
+      'a User-Agent Allegro refuses',
+      { AO_ALLEGRO__USER_AGENT: 'my-shop/1.0' },
+      /^allegro\.userAgent: must look like AppName\/version \(\+https:\/\/info-url\)/,
+    ],
+    [
       'an unknown key',
       { AO_IMPORT__DOCUMENT_DATE: 'order' },
       /^import\.documentDate: unknown key \(allowed here: stage, .*documentDateSource/,

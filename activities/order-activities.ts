@@ -1,0 +1,223 @@
+/**
+ * The order journey's activities: thin adapters over the Allegro client and the Optima
+ * gateway, with the decisions in the pure domain functions (products, contractor, draft).
+ * Each one is safe to repeat: lookups first, and every creation is idempotent by its link
+ * key in the gateway, so a retry after a crash finds what the first attempt wrote.
+ */
+import type { CheckoutForm, CheckoutFormLineItem } from '../domain/allegro';
+import { chooseContractor, contractorIdentity } from '../domain/contractor';
+import { buildDocumentDraft, paymentFormIdByName, type LineMatch } from '../domain/draft';
+import { NeedsPersonError, PermanentError, TransientError } from '../domain/errors';
+import { newProductDraft, offerLinkKey, productLookups, type OfferDetails, type ProductLookup } from '../domain/products';
+import type { ContractorRef, ImportPolicy, OptimaGateway, OptimaReferenceData, ProductRef } from '../domain/types';
+import type { ProductOffer } from './allegro/client';
+import type { ActivityDeps, AllegroPort } from './deps';
+import type { ContractorMatch, OrderActivities } from './types';
+
+export function createOrderActivities(deps: ActivityDeps): OrderActivities {
+  const { optima } = deps;
+  const reference = cachedReferenceData(optima, deps.referenceDataTtlMs ?? 30_000);
+
+  return {
+    async fetchOrder({ account, checkoutFormId }) {
+      return deps.allegro(account).getCheckoutForm(checkoutFormId);
+    },
+
+    async findExistingDocument({ checkoutFormId, lineIds }) {
+      const own = (await optima.findDocumentByOrder(checkoutFormId)) ?? (await optima.findDocumentByLineIds(lineIds));
+      if (!own) return null;
+      const merged = own.orderId !== checkoutFormId;
+      // A merged payment: this new checkout form gets the existing document, not a second one.
+      if (merged) await optima.linkOrderToDocument(checkoutFormId, own.id);
+      return { document: own, merged };
+    },
+
+    async matchProducts({ account, order, policy }) {
+      const allegro = deps.allegro(account);
+      const matches: LineMatch[] = [];
+      for (const line of order.lineItems) matches.push(await matchLine(optima, allegro, account, line, policy));
+      return matches;
+    },
+
+    async matchContractor({ account, order, policy }) {
+      return matchBuyer(optima, await reference(), account, order, policy);
+    },
+
+    async createDocument({ account, order, lines, contractor, policy, importedAt }) {
+      const result = buildDocumentDraft({ account, order, lines, contractor, reference: await reference(), policy, importedAt });
+      if (!result.ok) throw new NeedsPersonError(result.reason, result.message);
+      return optima.createDocument(result.draft);
+    },
+
+    async recordLink({ account, checkoutFormId, documentId, contractorLinkKey, markProcessing }) {
+      const document = await optima.findDocumentByOrder(checkoutFormId);
+      if (!document || document.id !== documentId) {
+        throw new PermanentError(`order ${checkoutFormId} is not linked to Optima document id ${documentId}`, {
+          system: 'optima',
+          code: 'LINK_MISSING',
+        });
+      }
+      if (contractorLinkKey && !(await optima.findContractorByLink(contractorLinkKey))) {
+        throw new PermanentError(`the buyer link ${contractorLinkKey} is missing in Optima`, { system: 'optima', code: 'LINK_MISSING' });
+      }
+      if (!markProcessing) return { markedProcessing: false };
+      return { markedProcessing: await markProcessingOnAllegro(deps.allegro(account), checkoutFormId) };
+    },
+
+    async cancelDocument({ checkoutFormId, mode, reason }) {
+      return optima.cancelDocument(checkoutFormId, mode, reason);
+    },
+  };
+}
+
+/** Reference data changes rarely (a person adds a payment form); a short cache spares Optima. */
+function cachedReferenceData(optima: OptimaGateway, ttlMs: number): () => Promise<OptimaReferenceData> {
+  let cached: { at: number; data: Promise<OptimaReferenceData> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at > ttlMs) {
+      const data = optima.readReferenceData();
+      cached = { at: now, data };
+      // A failed read must not be served from the cache.
+      data.catch(() => {
+        if (cached?.data === data) cached = undefined;
+      });
+    }
+    return cached.data;
+  };
+}
+
+/**
+ * One line: the saved link first (no Allegro call), then the offer's details and the other
+ * lookups in policy order, stopping at the first single hit; a hit is linked for next time.
+ */
+async function matchLine(
+  optima: OptimaGateway,
+  allegro: AllegroPort,
+  account: string,
+  line: CheckoutFormLineItem,
+  policy: ImportPolicy,
+): Promise<LineMatch> {
+  const linkKey = offerLinkKey(account, line.offer.id);
+  if (policy.productMatchOrder.includes('link')) {
+    const linked = await optima.findProductByLink(linkKey);
+    if (linked) return { lineItemId: line.id, product: linked, rule: 'link' };
+  }
+  const offer = await offerDetails(allegro, line.offer.id);
+  for (const lookup of productLookups(line, offer, account, policy)) {
+    if (lookup.step === 'link') continue;
+    const product = await findProduct(optima, lookup);
+    if (product) {
+      await optima.linkProduct(linkKey, product.id);
+      return { lineItemId: line.id, product, rule: lookup.step };
+    }
+  }
+  switch (policy.productNotFound) {
+    case 'create':
+      return { lineItemId: line.id, product: await optima.createProduct(newProductDraft(line, offer, account, policy)), rule: 'created' };
+    case 'lineWithoutCard':
+      return { lineItemId: line.id, product: null, rule: 'none' };
+    case 'wait':
+      throw new NeedsPersonError(
+        'product-not-found',
+        `no Optima product matches offer ${line.offer.id} "${line.offer.name}" (tried ${policy.productMatchOrder.join(', ')}): ` +
+          'add or link the product in Optima, or change import.productNotFound, then retry',
+      );
+  }
+}
+
+async function findProduct(optima: OptimaGateway, lookup: ProductLookup): Promise<ProductRef | null> {
+  const single = (found: ProductRef[]) => (found.length === 1 ? found[0] : null);
+  switch (lookup.step) {
+    case 'ean':
+      return single(await optima.findProductsByEan(lookup.value));
+    case 'externalId':
+    case 'offerId':
+      return optima.findProductByCode(lookup.value);
+    case 'name':
+      return single(await optima.findProductsByName(lookup.value));
+    case 'link':
+      return optima.findProductByLink(lookup.value);
+  }
+}
+
+/** The offer's EAN, signature and price; null when the offer is gone (ended offers are deleted). */
+async function offerDetails(allegro: AllegroPort, offerId: string): Promise<OfferDetails | null> {
+  let offer: ProductOffer;
+  try {
+    offer = await allegro.getProductOffer(offerId);
+  } catch (error) {
+    if (error instanceof PermanentError && error.details.status === 404) return null;
+    throw error;
+  }
+  return {
+    offerId: offer.id,
+    name: offer.name,
+    ...(offer.ean ? { ean: offer.ean } : {}),
+    ...(offer.externalId ? { externalId: offer.externalId } : {}),
+    ...(offer.price ? { price: offer.price } : {}),
+    ...(offer.stock !== null ? { stock: offer.stock } : {}),
+  };
+}
+
+/** Saved link, then NIP (when enabled), then e-mail (when enabled), else a new contractor. */
+async function matchBuyer(
+  optima: OptimaGateway,
+  reference: OptimaReferenceData,
+  account: string,
+  order: CheckoutForm,
+  policy: ImportPolicy,
+): Promise<ContractorMatch> {
+  const identity = contractorIdentity(order, account, policy);
+  const linked = await optima.findContractorByLink(identity.linkKey);
+  if (linked) return { contractor: linked, linkKey: identity.linkKey, rule: 'link' };
+
+  const searches: { rule: 'nip' | 'email'; find: () => Promise<ContractorRef[]> }[] = [];
+  const nip = identity.nip;
+  if (policy.checkContractorByNip && nip) searches.push({ rule: 'nip', find: () => optima.findContractorsByNip(nip) });
+  if (policy.matchContractorByEmail) searches.push({ rule: 'email', find: () => optima.findContractorsByEmail(identity.email) });
+  for (const { rule, find } of searches) {
+    const choice = chooseContractor(await find(), rule);
+    if (choice.kind === 'ambiguous') throw new NeedsPersonError('ambiguous-contractor', choice.message);
+    if (choice.kind === 'one') {
+      await optima.linkContractor(identity.linkKey, choice.contractor.id);
+      return { contractor: choice.contractor, linkKey: identity.linkKey, rule };
+    }
+  }
+
+  let paymentFormId: number | undefined;
+  if (identity.defaultPaymentForm) {
+    paymentFormId = paymentFormIdByName(reference.paymentForms, identity.defaultPaymentForm);
+    if (paymentFormId === undefined) {
+      throw new NeedsPersonError(
+        'unmapped-payment',
+        `import.defaultPaymentForm "${identity.defaultPaymentForm}" is not a payment form in Optima: fix the setting, then retry`,
+      );
+    }
+  }
+  const contractor = await optima.createContractor({ ...identity.draft, ...(paymentFormId !== undefined ? { paymentFormId } : {}) });
+  return { contractor, linkKey: identity.linkKey, rule: 'created' };
+}
+
+/**
+ * PUT PROCESSING only on a real transition (Allegro caps status changes at 100 per order):
+ * re-read first, skip unless the order is paid and still NEW, never for One Fulfillment.
+ * 409 (the order changed meanwhile) retries, which re-reads the revision.
+ */
+async function markProcessingOnAllegro(allegro: AllegroPort, checkoutFormId: string): Promise<boolean> {
+  const form = await allegro.getCheckoutForm(checkoutFormId);
+  const fulfillment = form.fulfillment?.status ?? 'NEW';
+  if (form.status !== 'READY_FOR_PROCESSING' || fulfillment !== 'NEW' || form.fulfillment?.provider?.id === 'ALLEGRO') return false;
+  try {
+    await allegro.setFulfillmentStatus(checkoutFormId, 'PROCESSING', form.revision ?? undefined);
+  } catch (error) {
+    if (error instanceof PermanentError && error.details.status === 409) {
+      throw new TransientError(`order ${checkoutFormId} changed while marking it PROCESSING: ${error.message}`, {
+        system: 'allegro',
+        status: 409,
+      });
+    }
+    throw error;
+  }
+  return true;
+}

@@ -1,0 +1,232 @@
+/**
+ * The poller's activities: read the event journal and hand each checkout form to its order
+ * workflow with signal-with-start. The workflow id is the order id and a completed workflow
+ * is not started again (ALLOW_DUPLICATE_FAILED_ONLY), so dispatching the same events twice,
+ * after a crash or a reset, starts nothing twice; a failed workflow may start again.
+ */
+import { activityInfo, heartbeat, log as activityLog } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import type { OrderEvent } from '../domain/allegro';
+import { SEARCH_ATTRIBUTES, type ImportPolicy } from '../domain/types';
+import {
+  cancelOrderWorkflowId,
+  orderEventSignal,
+  orderWorkflowId,
+  supersededSignal,
+  type OrderEventSignal,
+  type OrderTiming,
+} from '../workflows/definitions';
+import type { cancelImportedOrder, importOrder } from '../workflows/import-order';
+import { ACCOUNT, ORDER_ID, ORDER_STATUS } from '../workflows/search-attributes';
+import type { ActivityDeps } from './deps';
+import type { DispatchResult, PolledEvent, PollerActivities } from './types';
+
+/** The event type a backfill sends to the orders it dispatches (they re-read the form anyway). */
+export const BACKFILL_EVENT_TYPE = 'BACKFILL';
+const CANCEL_EVENT_TYPES = new Set(['BUYER_CANCELLED', 'AUTO_CANCELLED']);
+/** Forms dispatched between two heartbeats of a backfill. */
+const BACKFILL_BATCH = 50;
+
+type Outcome = 'dispatched' | 'alreadyDone' | 'cancellationStarted';
+
+interface BackfillProgress {
+  statusIndex: number;
+  /** Resume the status's listing from this purchase time (repeats are harmless). */
+  boughtAt: string;
+}
+
+export function createPollerActivities(deps: ActivityDeps): PollerActivities {
+  const concurrency = deps.dispatchConcurrency ?? 8;
+  const log = () => deps.log ?? activityLog;
+
+  /** Starts the order's workflow, or signals the running one; a finished one is left alone. */
+  async function dispatchOne(
+    account: string,
+    checkoutFormId: string,
+    event: OrderEventSignal,
+    policy: ImportPolicy,
+    timing: OrderTiming | undefined,
+  ): Promise<Outcome> {
+    try {
+      await deps.temporal.workflow.signalWithStart<typeof importOrder, [OrderEventSignal]>('importOrder', {
+        workflowId: orderWorkflowId(account, checkoutFormId),
+        taskQueue: deps.taskQueue,
+        args: [{ account, checkoutFormId, policy, ...(timing ? { timing } : {}) }],
+        signal: orderEventSignal,
+        signalArgs: [event],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        typedSearchAttributes: [
+          { key: ORDER_ID, value: checkoutFormId },
+          { key: ACCOUNT, value: account },
+        ],
+      });
+      return 'dispatched';
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (CANCEL_EVENT_TYPES.has(event.type) && (await startCancellation(account, checkoutFormId, event.type, policy))) {
+        return 'cancellationStarted';
+      }
+      return 'alreadyDone';
+    }
+  }
+
+  /** A cancel event after the order's workflow completed with a document: the short cancel path. */
+  async function startCancellation(account: string, checkoutFormId: string, eventType: string, policy: ImportPolicy): Promise<boolean> {
+    const order = await deps.temporal.workflow.getHandle(orderWorkflowId(account, checkoutFormId)).describe();
+    if (order.typedSearchAttributes.get(ORDER_STATUS) !== 'Imported') return false;
+    try {
+      await deps.temporal.workflow.start<typeof cancelImportedOrder>('cancelImportedOrder', {
+        workflowId: cancelOrderWorkflowId(account, checkoutFormId),
+        taskQueue: deps.taskQueue,
+        args: [{ account, checkoutFormId, policy, eventType }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        typedSearchAttributes: [
+          { key: ORDER_ID, value: checkoutFormId },
+          { key: ACCOUNT, value: account },
+        ],
+      });
+      log().info('cancellation of an imported order started', { account, checkoutFormId });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
+    }
+  }
+
+  return {
+    async latestEventId({ account }) {
+      const stats = await deps.allegro(account).getEventStats();
+      return stats.latestEvent?.id ?? null;
+    },
+
+    async readOrderEvents({ account, from, limit }) {
+      const events = await deps.allegro(account).getOrderEvents({ ...(from !== null ? { from } : {}), limit });
+      return events.map(toPolledEvent);
+    },
+
+    async locateEventCursor({ account, date, pageSize }) {
+      const allegro = deps.allegro(account);
+      const target = Date.parse(date);
+      let previous: string | null = null;
+      // Without `from` the journal starts at its oldest kept event; ids cannot be derived from dates.
+      for (;;) {
+        const from: string | null = previous;
+        const page = await allegro.getOrderEvents({ ...(from !== null ? { from } : {}), limit: pageSize });
+        for (const event of page) {
+          if (Date.parse(event.occurredAt) >= target) return previous;
+          previous = event.id;
+        }
+        // A short page is the journal's end; a page that did not move past `from` must not loop forever.
+        if (page.length < pageSize || previous === from) return previous;
+        heartbeat(previous);
+      }
+    },
+
+    async dispatchOrderEvents({ account, policy, orderTiming, events, superseded }) {
+      const result: DispatchResult = { cursor: null, dispatched: 0, alreadyDone: 0, cancellationsStarted: 0 };
+      // One dispatch per form: a cancel event wins (it may start the cancel path), else the latest.
+      const perForm = new Map<string, PolledEvent>();
+      for (const event of events) {
+        if (!event.checkoutFormId) continue;
+        const kept = perForm.get(event.checkoutFormId);
+        if (!kept || !CANCEL_EVENT_TYPES.has(kept.type) || CANCEL_EVENT_TYPES.has(event.type)) perForm.set(event.checkoutFormId, event);
+      }
+      await mapLimited([...perForm.values()], concurrency, async (event) => {
+        const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
+        const outcome = await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming);
+        count(result, outcome);
+        heartbeat();
+      });
+      for (const { checkoutFormId, byCheckoutFormId } of superseded) {
+        try {
+          await deps.temporal.workflow.getHandle(orderWorkflowId(account, checkoutFormId)).signal(supersededSignal, { byCheckoutFormId });
+        } catch (error) {
+          // Not running (already imported, or never started): nothing waits for payment there.
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }
+      }
+      result.cursor = events.length > 0 ? events[events.length - 1].id : null;
+      return result;
+    },
+
+    async backfillOrders({ account, policy, orderTiming, from, to, statuses }) {
+      const allegro = deps.allegro(account);
+      const resume = activityInfo().heartbeatDetails as BackfillProgress | undefined;
+      const seen = new Set<string>();
+      const totals = { forms: 0, dispatched: 0, alreadyDone: 0 };
+      const event: OrderEventSignal = { eventId: `backfill:${to}`, type: BACKFILL_EVENT_TYPE, occurredAt: to };
+      for (let statusIndex = resume?.statusIndex ?? 0; statusIndex < statuses.length; statusIndex++) {
+        const since = resume?.statusIndex === statusIndex ? resume.boughtAt : from;
+        let batch: { id: string; boughtAt: string }[] = [];
+        const flush = async () => {
+          const outcomes = await mapLimited(batch, concurrency, (form) => dispatchOne(account, form.id, event, policy, orderTiming));
+          for (const outcome of outcomes) {
+            if (outcome === 'dispatched') totals.dispatched++;
+            else totals.alreadyDone++;
+          }
+          if (batch.length > 0) heartbeat({ statusIndex, boughtAt: batch[batch.length - 1].boughtAt } satisfies BackfillProgress);
+          batch = [];
+        };
+        const forms = allegro.iterateCheckoutForms({ status: statuses[statusIndex], boughtAtGte: since, boughtAtLte: to, sort: 'lineItems.boughtAt' });
+        for await (const form of forms) {
+          if (seen.has(form.id)) continue;
+          seen.add(form.id);
+          totals.forms++;
+          batch.push({ id: form.id, boughtAt: earliestPurchase(form.lineItems) ?? since });
+          if (batch.length >= BACKFILL_BATCH) await flush();
+        }
+        await flush();
+      }
+      log().info('backfill done', { account, from, to, ...totals });
+      return totals;
+    },
+
+    async countWaitingOrders({ account }) {
+      const query =
+        `WorkflowType = 'importOrder' AND ExecutionStatus = 'Running' AND ${SEARCH_ATTRIBUTES.account} = '${account.replace(/'/g, "\\'")}' ` +
+        `AND ${SEARCH_ATTRIBUTES.status} IN ('Waiting', 'NeedsAttention')`;
+      return (await deps.temporal.workflow.count(query)).count;
+    },
+  };
+}
+
+function toPolledEvent(event: OrderEvent): PolledEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    ...(event.order.checkoutForm ? { checkoutFormId: event.order.checkoutForm.id } : {}),
+    lineItemIds: (event.order.lineItems ?? []).map((line) => line.id),
+  };
+}
+
+function count(result: DispatchResult, outcome: Outcome): void {
+  if (outcome === 'dispatched') result.dispatched++;
+  else if (outcome === 'cancellationStarted') result.cancellationsStarted++;
+  else result.alreadyDone++;
+}
+
+function earliestPurchase(lines: { boughtAt?: string | null }[]): string | undefined {
+  const times = lines.map((l) => l.boughtAt).filter((t): t is string => !!t);
+  return times.sort()[0];
+}
+
+/** Runs fn over items, at most `limit` at once; waits for all, then throws the first failure. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (next < items.length && !failure) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index]);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
+  return results;
+}

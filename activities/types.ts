@@ -1,0 +1,112 @@
+/**
+ * The activities' contract: names, inputs and outputs as the workflows see them. Only types,
+ * so workflow code may import this file. Inputs and outputs are written to workflow history:
+ * ids, order data and policies, never a token or a password.
+ */
+import type { CheckoutForm } from '../domain/allegro';
+import type { LineMatch } from '../domain/draft';
+import type { ContractorRef, DocumentRef, ImportPolicy, ImportStage } from '../domain/types';
+import type { OrderTiming } from '../workflows/definitions';
+
+export type { LineMatch };
+
+export interface OrderRef {
+  account: string;
+  checkoutFormId: string;
+}
+
+/** A document found before importing: this order's own, or one holding its lines (merged payment). */
+export interface ExistingDocument {
+  document: DocumentRef;
+  /** True when it belongs to another checkout form and was just linked to this one. */
+  merged: boolean;
+}
+
+export interface ContractorMatch {
+  contractor: ContractorRef;
+  /** The link key buyer → contractor (saved by the gateway with the match or the creation). */
+  linkKey: string;
+  rule: 'link' | 'nip' | 'email' | 'created';
+}
+
+export interface LinkRecord {
+  /** The Allegro order was moved to PROCESSING now (false: not asked, or already past NEW). */
+  markedProcessing: boolean;
+}
+
+export interface OrderActivities {
+  /** Re-reads the checkout form (events are only hints). 404: OrderGoneError. */
+  fetchOrder(input: OrderRef): Promise<CheckoutForm>;
+  /** This order's document, or (merged payment) another one holding its line ids, then linked. */
+  findExistingDocument(input: OrderRef & { lineIds: string[] }): Promise<ExistingDocument | null>;
+  matchProducts(input: { account: string; order: CheckoutForm; policy: ImportPolicy }): Promise<LineMatch[]>;
+  matchContractor(input: { account: string; order: CheckoutForm; policy: ImportPolicy }): Promise<ContractorMatch>;
+  /** Builds the draft (pure) and writes it with its order link in one transaction. Idempotent. */
+  createDocument(input: {
+    account: string;
+    order: CheckoutForm;
+    lines: LineMatch[];
+    contractor: ContractorRef;
+    policy: ImportPolicy;
+    /** ISO time of the import (the workflow's clock). */
+    importedAt: string;
+  }): Promise<DocumentRef>;
+  /** Confirms order → document and buyer → contractor; optionally marks the order PROCESSING. */
+  recordLink(input: OrderRef & { documentId: number; contractorLinkKey?: string; markProcessing: boolean }): Promise<LinkRecord>;
+  /** Buyer cancelled after the document: annotate or cancel it, never delete. Null: no document. */
+  cancelDocument(input: OrderRef & { mode: ImportPolicy['cancelledAfterDocument']; reason: string }): Promise<DocumentRef | null>;
+}
+
+/** An Allegro order event reduced to what the poller needs (history stays small). */
+export interface PolledEvent {
+  id: string;
+  type: string;
+  occurredAt: string;
+  /** Absent on events without a checkout form: nothing to dispatch. */
+  checkoutFormId?: string;
+  lineItemIds: string[];
+}
+
+export interface DispatchInput {
+  account: string;
+  policy: ImportPolicy;
+  orderTiming?: OrderTiming;
+  events: PolledEvent[];
+  /** Waiting orders replaced by a new checkout form holding their lines (merged payment). */
+  superseded: { checkoutFormId: string; byCheckoutFormId: string }[];
+}
+
+export interface DispatchResult {
+  /** The id of the last event whose order was started or signalled: the next `from`. */
+  cursor: string | null;
+  /** Order workflows started, or running ones signalled. */
+  dispatched: number;
+  /** Orders already finished (imported, cancelled, superseded): not started again. */
+  alreadyDone: number;
+  /** Cancel events for imported orders: cancellation workflows started. */
+  cancellationsStarted: number;
+}
+
+export interface BackfillInput {
+  account: string;
+  policy: ImportPolicy;
+  orderTiming?: OrderTiming;
+  /** ISO date-times, inclusive. */
+  from: string;
+  to: string;
+  statuses: ImportStage[];
+}
+
+export interface PollerActivities {
+  /** `/order/event-stats`: the newest event id ("now"); null when the journal is empty. */
+  latestEventId(input: { account: string }): Promise<string | null>;
+  readOrderEvents(input: { account: string; from: string | null; limit: number }): Promise<PolledEvent[]>;
+  /** The exclusive cursor before the first event at or after `date` (null: from the oldest kept). */
+  locateEventCursor(input: { account: string; date: string; pageSize: number }): Promise<string | null>;
+  /** Starts or signals one order workflow per checkout form, idempotently. */
+  dispatchOrderEvents(input: DispatchInput): Promise<DispatchResult>;
+  /** Lists checkout forms in date windows and dispatches them the same idempotent way. */
+  backfillOrders(input: BackfillInput): Promise<{ forms: number; dispatched: number; alreadyDone: number }>;
+  /** Orders of the account waiting for a stage, a licence or a person (visibility count). */
+  countWaitingOrders(input: { account: string }): Promise<number>;
+}

@@ -1,0 +1,166 @@
+/**
+ * What a command runs with: the I/O it writes to, the settings, the chosen account, and
+ * lazily opened connections (Temporal, Allegro, Optima) that runCli closes at the end.
+ * Only what a command asks for is opened, so `status` never touches Optima and `--help`
+ * touches nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { AllegroClient, type AllegroTarget } from '../activities/allegro/client';
+import { FileTokenStore } from '../activities/allegro/token-store';
+import { createOptimaGateway } from '../activities/optima';
+import { loadSettings, SETTINGS_FILE_ENV, type Settings } from '../config/settings';
+import type { OptimaGateway } from '../domain/types';
+import { UsageError } from './command';
+
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  /** Environment for `${VAR}` references in the settings and for defaults. */
+  env: NodeJS.ProcessEnv;
+  /** Where `settings.yaml` is looked for and relative paths start. */
+  cwd: string;
+  /** Ctrl-C: long commands (auth) stop waiting. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_SETTINGS_FILE = 'settings.yaml';
+/** How long a CLI waits for Temporal before saying it is unreachable. */
+const TEMPORAL_CONNECT_TIMEOUT = '5s';
+
+/** Address, TLS and API key from the settings (Temporal Cloud needs the last two). */
+export function temporalConnectionOptions(settings: Settings, cwd: string): ConnectionOptions {
+  const { address, tls, apiKey } = settings.temporal;
+  const options: ConnectionOptions = { address };
+  if (tls) {
+    const read = (file: string) => fs.readFileSync(path.resolve(cwd, file));
+    options.tls = {
+      ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
+      ...(tls.caFile ? { serverRootCACertificate: read(tls.caFile) } : {}),
+      ...(tls.certFile && tls.keyFile ? { clientCertPair: { crt: read(tls.certFile), key: read(tls.keyFile) } } : {}),
+    };
+  }
+  if (apiKey) {
+    options.apiKey = apiKey;
+    // An API key only travels over TLS (Temporal Cloud); the system CAs do when none is set.
+    options.tls ??= true;
+  }
+  return options;
+}
+
+/** The simulator serves the API and OAuth on one base URL. */
+export function allegroTarget(settings: Settings): AllegroTarget {
+  const { environment, simulatorUrl } = settings.allegro;
+  return environment === 'simulator' ? { baseUrl: simulatorUrl ?? '' } : environment;
+}
+
+export class CommandContext {
+  private loaded?: Settings;
+  private temporalConnection?: Promise<Connection>;
+  private allegroClient?: AllegroClient;
+  private gateway?: OptimaGateway;
+
+  constructor(
+    readonly io: CliIo,
+    private readonly options: { settings?: string; account?: string },
+  ) {}
+
+  out(text = ''): void {
+    this.io.stdout.write(`${text}\n`);
+  }
+
+  err(text: string): void {
+    this.io.stderr.write(`${text}\n`);
+  }
+
+  /**
+   * The settings file in use: --settings, else the file named by AO_CONFIG, else
+   * ./settings.yaml if present, else none (the embedded demo settings).
+   */
+  get settingsFile(): string | undefined {
+    const named = this.options.settings ?? this.io.env[SETTINGS_FILE_ENV];
+    if (named) return path.resolve(this.io.cwd, named);
+    const local = path.join(this.io.cwd, DEFAULT_SETTINGS_FILE);
+    return fs.existsSync(local) ? local : undefined;
+  }
+
+  /** Throws SettingsError (naming the bad keys) when the file does not validate. */
+  settings(): Settings {
+    this.loaded ??= loadSettings({ file: this.settingsFile, env: this.io.env });
+    return this.loaded;
+  }
+
+  /** --account, else the settings' first account; an unknown name is a usage error. */
+  account(): string {
+    const names = this.settings().allegro.accounts.map((a) => a.name);
+    const wanted = this.options.account ?? names[0];
+    if (!wanted || !names.includes(wanted)) {
+      throw new UsageError(
+        `unknown account "${wanted ?? ''}": the settings have ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'no accounts'}`,
+      );
+    }
+    return wanted;
+  }
+
+  get temporalTarget(): { address: string; namespace: string } {
+    const { address, namespace } = this.settings().temporal;
+    return { address, namespace };
+  }
+
+  /** Connects on first use; fails with "Temporal not reachable at …" instead of gRPC noise. */
+  async temporal(): Promise<Client> {
+    const { address, namespace } = this.temporalTarget;
+    this.temporalConnection ??= Connection.connect({
+      ...temporalConnectionOptions(this.settings(), this.io.cwd),
+      connectTimeout: TEMPORAL_CONNECT_TIMEOUT,
+    });
+    let connection: Connection;
+    try {
+      connection = await this.temporalConnection;
+    } catch (error) {
+      this.temporalConnection = undefined;
+      throw new Error(`Temporal is not reachable at ${address}: ${(error as Error).message}`);
+    }
+    return new Client({ connection, namespace });
+  }
+
+  tokenStore(): FileTokenStore {
+    return new FileTokenStore({ dir: path.resolve(this.io.cwd, this.settings().allegro.tokenStoreDir) });
+  }
+
+  allegro(): AllegroClient {
+    if (!this.allegroClient) {
+      const { allegro } = this.settings();
+      this.allegroClient = new AllegroClient({
+        account: this.account(),
+        target: allegroTarget(this.settings()),
+        clientId: allegro.clientId,
+        clientSecret: allegro.clientSecret,
+        userAgent: allegro.userAgent,
+        tokenStore: this.tokenStore(),
+      });
+    }
+    return this.allegroClient;
+  }
+
+  optima(): OptimaGateway {
+    this.gateway ??= createOptimaGateway(this.settings());
+    return this.gateway;
+  }
+
+  /** Closes whatever was opened; errors while closing are not the command's result. */
+  async close(): Promise<void> {
+    const closing: Promise<unknown>[] = [];
+    if (this.temporalConnection) closing.push(this.temporalConnection.then((c) => c.close()));
+    if (this.allegroClient) closing.push(this.allegroClient.close());
+    if (this.gateway) closing.push(this.gateway.close());
+    await Promise.allSettled(closing);
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * One integration environment per test: the Allegro simulator, an in-memory embedded
+ * Optima behind the real gateway, the real activities and both workers (startWorker) on the
+ * run's shared Temporal dev server, on a task queue of its own.
+ */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createActivities, type Activities } from '../../activities';
+import { AllegroClient } from '../../activities/allegro/client';
+import { MemoryTokenStore } from '../../activities/allegro/token-store';
+import { SqlOptimaGateway, sqliteDriver } from '../../activities/optima';
+import { loadSettings, toImportPolicy } from '../../config/settings';
+import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
+import { openEmbeddedOptima, type EmbeddedOptima } from '../../dev/embedded-optima';
+import type { ImportPolicy } from '../../domain/types';
+import { startWorker, type RunningWorker } from '../../worker/start';
+import { orderProgressQuery, type OrderProgress } from '../../workflows/definitions';
+import { testClient, testNamespace, testNativeConnection, uniqueName } from '../harness/temporal';
+
+const USER_AGENT = 'allegro-optima-tests/0.1 (+https://github.com/allegro-optima/allegro-optima)';
+
+export interface TestEnv {
+  /** An account name of this environment only: workflow ids never meet another test's. */
+  account: string;
+  simulator: AllegroSimulator;
+  /** The embedded Optima's databases, to look into CDN tables directly. */
+  optimaDb: EmbeddedOptima;
+  client: Client;
+  taskQueue: string;
+  worker: RunningWorker;
+  /** The demo settings' rules, with a 1 s licence delay. */
+  policy: ImportPolicy;
+  /** The next `times` runs of activity `name` do their work and then fail, as if the worker died before reporting. */
+  failAfter(name: keyof Activities, times: number): void;
+  /** Calls of each activity so far (all attempts). */
+  calls: Map<string, number>;
+  close(): Promise<void>;
+}
+
+try {
+  // Expected failures (licence busy, order gone, needs a person) would each print a WARN block.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+} catch {
+  // Installed already in this test process.
+}
+
+function bundle(): { codePath: string } {
+  const codePath = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE;
+  if (!codePath) throw new Error(process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE_ERROR ?? 'no shared workflow bundle: run through jest');
+  return { codePath };
+}
+
+export function testPolicy(overrides: Partial<ImportPolicy> = {}): ImportPolicy {
+  return { ...toImportPolicy(loadSettings({ env: {} })), licenceRetryDelaySeconds: 1, ...overrides };
+}
+
+export interface StandIns {
+  account: string;
+  simulator: AllegroSimulator;
+  optimaDb: EmbeddedOptima;
+  optima: SqlOptimaGateway;
+  allegro: AllegroClient;
+  close(): Promise<void>;
+}
+
+/** The Allegro simulator with an authorised account, and an in-memory embedded Optima behind the real gateway. */
+export async function startStandIns(options: { seed?: number } = {}): Promise<StandIns> {
+  const account = uniqueName('shop').slice(0, 24);
+  const simulator = await startAllegroSimulator({ seed: options.seed ?? 7 });
+  const optimaDb = openEmbeddedOptima();
+  const optima = new SqlOptimaGateway(async () => sqliteDriver(optimaDb, { ownsOptima: false }), { operator: 'ADMIN' });
+  const issued = simulator.admin.issueTokens();
+  const tokenStore = new MemoryTokenStore({
+    [account]: {
+      accessToken: issued.accessToken,
+      refreshToken: issued.refreshToken,
+      expiresAt: new Date(Date.now() + 12 * 3600_000).toISOString(),
+      obtainedAt: new Date().toISOString(),
+    },
+  });
+  const allegro = new AllegroClient({
+    account,
+    target: { baseUrl: simulator.url },
+    clientId: simulator.clientId,
+    clientSecret: simulator.clientSecret,
+    tokenStore,
+    userAgent: USER_AGENT,
+  });
+  return {
+    account,
+    simulator,
+    optimaDb,
+    optima,
+    allegro,
+    async close() {
+      await optima.close();
+      await allegro.close();
+      optimaDb.close();
+      await simulator.close();
+    },
+  };
+}
+
+/** Task queues of this test file's environments: their runs are replayed at the end (replayRunsOf). */
+const usedTaskQueues: string[] = [];
+
+export async function startEnv(options: { seed?: number } = {}): Promise<TestEnv> {
+  const standIns = await startStandIns(options);
+  const { account, simulator, optimaDb, optima, allegro } = standIns;
+  const client = await testClient();
+  const taskQueue = uniqueName('orders');
+  usedTaskQueues.push(taskQueue);
+  const real = createActivities({ allegro: () => allegro, optima, temporal: client, taskQueue });
+
+  const pendingFailures = new Map<string, number>();
+  const calls = new Map<string, number>();
+  const activities = Object.fromEntries(
+    Object.entries(real).map(([name, activity]) => [
+      name,
+      async (...args: unknown[]) => {
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        const result: unknown = await (activity as (...a: unknown[]) => Promise<unknown>)(...args);
+        const left = pendingFailures.get(name) ?? 0;
+        if (left > 0) {
+          pendingFailures.set(name, left - 1);
+          throw new Error(`simulated worker crash after ${name} did its work`);
+        }
+        return result;
+      },
+    ]),
+  ) as unknown as Activities;
+
+  const worker = await startWorker({
+    connection: await testNativeConnection(),
+    namespace: testNamespace(),
+    taskQueue,
+    activities,
+    workflowBundle: bundle(),
+  });
+  return {
+    account,
+    simulator,
+    optimaDb,
+    client,
+    taskQueue,
+    worker,
+    policy: testPolicy(),
+    failAfter: (name, times) => pendingFailures.set(name, times),
+    calls,
+    async close() {
+      await worker.shutdown();
+      await standIns.close();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a defined value (workflows progress asynchronously). */
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until the order workflow's progress satisfies `test`, and returns it. */
+export function progressWhen(handle: WorkflowHandle, test: (p: OrderProgress) => boolean, what: string): Promise<OrderProgress> {
+  return eventually(async () => {
+    const progress = await handle.query(orderProgressQuery);
+    return test(progress) ? progress : undefined;
+  }, what);
+}
+
+export interface DocumentRow {
+  TrN_TrNID: number;
+  TrN_NumerPelny: string;
+  TrN_NumerObcy: string;
+  TrN_RazemBrutto: number;
+  TrN_Opis: string;
+  TrN_Anulowany: number;
+  TrN_PodID: number;
+}
+
+export function documentsOf(env: { optimaDb: EmbeddedOptima }, orderIds: string[]): DocumentRow[] {
+  const marks = orderIds.map(() => '?').join(', ');
+  return env.optimaDb.company.prepare(`SELECT * FROM CDN.TraNag WHERE TrN_NumerObcy IN (${marks})`).all(...orderIds) as DocumentRow[];
+}
+
+export function countRows(env: { optimaDb: EmbeddedOptima }, table: string): number {
+  return (env.optimaDb.company.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+/**
+ * Replays every closed run this file's tests made (on their task queues) against the current
+ * workflow bundle; returns how many replayed and the determinism failures.
+ */
+export async function replayRunsOfThisFile(): Promise<{ replayed: number; failures: string[] }> {
+  const client = await testClient();
+  const queues = usedTaskQueues.map((q) => `'${q}'`).join(', ');
+  const runs = client.workflow.list({ query: `TaskQueue IN (${queues}) AND ExecutionStatus != 'Running'`, pageSize: 100 });
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle() }, runs.intoHistories())) {
+    replayed++;
+    if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+  }
+  return { replayed, failures };
+}

@@ -1,0 +1,315 @@
+/**
+ * The order workflow on the real dev server, with the Allegro simulator and the embedded
+ * Optima: what ends up in Optima's tables, and how the journey behaves when things go wrong.
+ */
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { DEMO_DELIVERY_METHODS } from '../../dev/catalogue';
+import { parseMinor } from '../../domain/money';
+import {
+  orderEventSignal,
+  orderProgressQuery,
+  orderWorkflowId,
+  retrySignal,
+  supersededSignal,
+  type ImportOrderInput,
+} from '../../workflows/definitions';
+import { importOrder } from '../../workflows/import-order';
+import { DOCUMENT_NUMBER, ORDER_STATUS } from '../../workflows/search-attributes';
+import { completedActivityTypes } from '../harness/temporal';
+import { countRows, documentsOf, eventually, progressWhen, replayRunsOfThisFile, startEnv, type TestEnv } from './env';
+
+const COURIER = DEMO_DELIVERY_METHODS.find((m) => m.name === 'Allegro Kurier DPD')!;
+
+let env: TestEnv;
+beforeEach(async () => {
+  env = await startEnv();
+});
+afterEach(async () => {
+  await env.close();
+});
+
+function start(checkoutFormId: string, input: Partial<ImportOrderInput> = {}) {
+  return env.client.workflow.start(importOrder, {
+    taskQueue: env.taskQueue,
+    workflowId: orderWorkflowId(env.account, checkoutFormId),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    args: [{ account: env.account, checkoutFormId, policy: env.policy, ...input }],
+  });
+}
+
+interface LineRow {
+  TrE_TwrKod: string;
+  TrE_Ilosc: number;
+  TrE_WartoscBrutto: number;
+  TrE_Stawka: number;
+}
+
+function linesOf(documentId: number): LineRow[] {
+  return env.optimaDb.company
+    .prepare('SELECT TrE_TwrKod, TrE_Ilosc, TrE_WartoscBrutto, TrE_Stawka FROM CDN.TraElem WHERE TrE_TrNId = ? ORDER BY TrE_Lp')
+    .all(documentId) as LineRow[];
+}
+
+const minor = (value: number) => Math.round(Number(value) * 100);
+
+describe('importOrder', () => {
+  test('imports a paid order: one RO with its lines, the delivery line and Allegro\'s total', async () => {
+    const orderId = env.simulator.admin.addOrder({
+      buyer: 'company',
+      lines: [{ offerId: '17000000001', quantity: 2 }, { offerId: '17000000004' }],
+      deliveryMethodId: COURIER.id,
+      paymentType: 'ONLINE',
+      paymentProvider: 'PAYU',
+      status: 'READY_FOR_PROCESSING',
+    });
+    const handle = await start(orderId);
+    const result = await handle.result();
+
+    expect(result.status).toBe('Imported');
+    const form = env.simulator.admin.getOrder(orderId)!;
+    const [document] = documentsOf(env, [orderId]);
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+    expect(document.TrN_NumerPelny).toBe(result.documentNumber);
+    expect(minor(document.TrN_RazemBrutto)).toBe(parseMinor(form.summary.totalToPay.amount));
+
+    const lines = linesOf(document.TrN_TrNID);
+    expect(lines.map((l) => [l.TrE_TwrKod, Number(l.TrE_Ilosc)])).toEqual([
+      ['KUB-350-KRK', 2],
+      ['LAD-65W-GAN', 1],
+      [COURIER.optimaServiceCode, 1],
+    ]);
+    expect(minor(lines[0].TrE_WartoscBrutto)).toBe(2 * parseMinor(form.lineItems[0].price.amount));
+    expect(minor(lines[2].TrE_WartoscBrutto)).toBe(parseMinor(form.delivery!.cost.amount));
+    expect(lines.reduce((sum, l) => sum + minor(l.TrE_WartoscBrutto), 0)).toBe(parseMinor(form.summary.totalToPay.amount));
+
+    expect(await completedActivityTypes(handle)).toEqual([
+      'fetchOrder',
+      'findExistingDocument',
+      'matchProducts',
+      'matchContractor',
+      'createDocument',
+      'recordLink',
+    ]);
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(ORDER_STATUS)).toBe('Imported');
+    expect(description.typedSearchAttributes.get(DOCUMENT_NUMBER)).toBe(result.documentNumber);
+    expect(await handle.query(orderProgressQuery)).toMatchObject({ status: 'Imported', documentNumber: result.documentNumber });
+  });
+
+  test('waits at FILLED_IN (status Waiting), then imports when the READY event comes', async () => {
+    const orderId = env.simulator.admin.addOrder({ status: 'FILLED_IN' });
+    const handle = await start(orderId);
+    const waiting = await progressWhen(handle, (p) => p.status === 'Waiting', 'the order to wait for payment');
+    expect(waiting.reason).toMatch(/FILLED_IN/);
+    expect((await handle.describe()).typedSearchAttributes.get(ORDER_STATUS)).toBe('Waiting');
+    expect(documentsOf(env, [orderId])).toHaveLength(0);
+
+    env.simulator.admin.advance(orderId, 'READY_FOR_PROCESSING');
+    await handle.signal(orderEventSignal, { eventId: '1', type: 'READY_FOR_PROCESSING', occurredAt: new Date().toISOString() });
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+  });
+
+  test('a lost READY event: the periodic re-check finds the paid order anyway', async () => {
+    const orderId = env.simulator.admin.addOrder({ status: 'FILLED_IN' });
+    const handle = await start(orderId, { timing: { waitingRecheckSeconds: 1 } });
+    await progressWhen(handle, (p) => p.status === 'Waiting', 'the order to wait');
+    env.simulator.admin.advance(orderId, 'READY_FOR_PROCESSING'); // no signal: the event was lost
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+  });
+
+  test('Optima licence busy three times: waits policy.licenceRetryDelaySeconds each time, attempts visible, then imports', async () => {
+    env.optimaDb.licences.failNext(3);
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const handle = await start(orderId);
+    const waiting = await progressWhen(handle, (p) => p.attempts >= 1 && p.status === 'Waiting', 'a licence wait');
+    expect(waiting.reason).toMatch(/licence unavailable \(attempt \d\)/);
+    expect(waiting.nextAttemptAt).toBeDefined();
+
+    const result = await handle.result();
+    expect(result.status).toBe('Imported');
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+    expect((await handle.query(orderProgressQuery)).attempts).toBe(3);
+    const history = await handle.fetchHistory();
+    const licenceFailures = (history.events ?? []).filter(
+      (e) => e.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.type === 'LicenceUnavailableError',
+    );
+    expect(licenceFailures).toHaveLength(3);
+    // The licence wait is the workflow's own timer, not an activity retry.
+    expect((history.events ?? []).filter((e) => e.timerStartedEventAttributes).length).toBeGreaterThanOrEqual(3);
+    expect(env.optimaDb.licences.stats().refused).toBe(3);
+  });
+
+  test('a licence wait of many attempts continues as new, the attempt count carried over', async () => {
+    env.optimaDb.licences.failNext(3);
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const handle = await start(orderId, { timing: { waitsBeforeContinueAsNew: 2 } });
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+    const latest = env.client.workflow.getHandle(handle.workflowId);
+    expect((await latest.describe()).runId).not.toBe(handle.firstExecutionRunId);
+    expect((await latest.query(orderProgressQuery)).attempts).toBe(3);
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+  });
+
+  test('a long wait for payment continues as new and still imports when paid', async () => {
+    const orderId = env.simulator.admin.addOrder({ status: 'FILLED_IN' });
+    const handle = await start(orderId, { timing: { waitingRecheckSeconds: 1, waitsBeforeContinueAsNew: 2 } });
+    const latest = env.client.workflow.getHandle(handle.workflowId);
+    await eventually(async () => ((await latest.describe()).runId !== handle.firstExecutionRunId ? true : undefined), 'a continue-as-new');
+    await progressWhen(latest, (p) => p.status === 'Waiting', 'the new run to wait');
+    env.simulator.admin.advance(orderId, 'READY_FOR_PROCESSING');
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+  });
+
+  test('a payment type without mapping waits as NeedsAttention with the reason; after the fix, retry imports it', async () => {
+    const orderId = env.simulator.admin.addOrder({ paymentType: 'ONLINE', paymentProvider: 'PAYU', status: 'READY_FOR_PROCESSING' });
+    const unmapped = { ...env.policy, paymentMappings: env.policy.paymentMappings.filter((m) => m.provider !== 'PAYU') };
+    const handle = await start(orderId, { policy: unmapped });
+    const stuck = await progressWhen(handle, (p) => p.status === 'NeedsAttention', 'NeedsAttention');
+    expect(stuck.step).toBe('createDocument');
+    expect(stuck.reason).toMatch(/^unmapped-payment: /);
+    expect((await handle.describe()).typedSearchAttributes.get(ORDER_STATUS)).toBe('NeedsAttention');
+    expect(documentsOf(env, [orderId])).toHaveLength(0);
+
+    await handle.signal(retrySignal, { policy: env.policy });
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+  });
+
+  test('a retry without a fix waits again (NeedsAttention), it does not fail or drop the order', async () => {
+    const orderId = env.simulator.admin.addOrder({ paymentType: 'SOMETHING_NEW', status: 'READY_FOR_PROCESSING' });
+    const handle = await start(orderId);
+    await progressWhen(handle, (p) => p.status === 'NeedsAttention', 'NeedsAttention');
+    const failedBefore = await failedActivities(handle);
+    await handle.signal(retrySignal);
+    await eventuallyMore(handle, failedBefore);
+    const again = await handle.query(orderProgressQuery);
+    expect(again.status).toBe('NeedsAttention');
+    expect(again.reason).toMatch(/SOMETHING_NEW/);
+    await handle.terminate('test done');
+  });
+
+  test('cancelled by the buyer before the document: ends Cancelled, no document', async () => {
+    const orderId = env.simulator.admin.addOrder({ status: 'FILLED_IN' });
+    const handle = await start(orderId);
+    await progressWhen(handle, (p) => p.status === 'Waiting', 'the order to wait');
+    env.simulator.admin.cancel(orderId, 'BUYER');
+    await handle.signal(orderEventSignal, { eventId: '2', type: 'BUYER_CANCELLED', occurredAt: new Date().toISOString() });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'Cancelled' });
+    expect(result.documentNumber).toBeUndefined();
+    expect(documentsOf(env, [orderId])).toHaveLength(0);
+    expect((await handle.describe()).typedSearchAttributes.get(ORDER_STATUS)).toBe('Cancelled');
+  });
+
+  test('a cancel event while the order waits for a person ends it Cancelled (the wait is interrupted)', async () => {
+    const orderId = env.simulator.admin.addOrder({ paymentType: 'SOMETHING_NEW', status: 'READY_FOR_PROCESSING' });
+    const handle = await start(orderId);
+    await progressWhen(handle, (p) => p.status === 'NeedsAttention', 'NeedsAttention');
+    env.simulator.admin.cancel(orderId, 'AUTO');
+    await handle.signal(orderEventSignal, { eventId: '3', type: 'AUTO_CANCELLED', occurredAt: new Date().toISOString() });
+    expect(await handle.result()).toMatchObject({ status: 'Cancelled' });
+    expect(documentsOf(env, [orderId])).toHaveLength(0);
+  });
+
+  test('a worker dying after each step did its work: exactly one document, one contractor, one new product', async () => {
+    const contractorsBefore = countRows(env, 'CDN.Kontrahenci');
+    const productsBefore = countRows(env, 'CDN.Towary');
+    // A guest (contractor keyed by the order) and a good Optima does not know (a card is created).
+    const orderId = env.simulator.admin.addOrder({
+      buyer: 'guest',
+      lines: [{ offerId: '17000000012' }, { offerId: '17000000002', quantity: 3 }],
+      status: 'READY_FOR_PROCESSING',
+    });
+    const steps = ['fetchOrder', 'findExistingDocument', 'matchProducts', 'matchContractor', 'createDocument', 'recordLink'] as const;
+    for (const step of steps) env.failAfter(step, 1);
+    const handle = await start(orderId);
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+
+    for (const step of steps) expect(env.calls.get(step)).toBe(2);
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+    expect(countRows(env, 'CDN.Kontrahenci')).toBe(contractorsBefore + 1);
+    expect(countRows(env, 'CDN.Towary')).toBe(productsBefore + 1);
+  });
+
+  test('marks the Allegro order PROCESSING after the import when asked (policy.markProcessing)', async () => {
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const handle = await start(orderId, { policy: { ...env.policy, markProcessing: true } });
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+    expect(env.simulator.admin.getOrder(orderId)!.fulfillment.status).toBe('PROCESSING');
+  });
+
+  test('without markProcessing the Allegro order stays NEW', async () => {
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const handle = await start(orderId);
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+    expect(env.simulator.admin.getOrder(orderId)!.fulfillment.status).toBe('NEW');
+  });
+});
+
+describe('merged payments', () => {
+  test('a waiting order gets supersededSignal: ends Superseded, no document', async () => {
+    const orderId = env.simulator.admin.addOrder({ status: 'FILLED_IN' });
+    const handle = await start(orderId);
+    await progressWhen(handle, (p) => p.status === 'Waiting', 'the order to wait');
+    await handle.signal(supersededSignal, { byCheckoutFormId: 'new-form' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'Superseded' });
+    expect(result.reason).toMatch(/new-form/);
+    expect(documentsOf(env, [orderId])).toHaveLength(0);
+  });
+
+  test('merged into a new form: the old one is gone (404) → Superseded; the new one gets the only document', async () => {
+    const a = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000001' }], status: 'FILLED_IN' });
+    const b = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000002' }], status: 'FILLED_IN' });
+    const handleA = await start(a);
+    await progressWhen(handleA, (p) => p.status === 'Waiting', 'A to wait');
+    const merged = env.simulator.admin.merge([a, b]);
+
+    await handleA.signal(orderEventSignal, { eventId: '4', type: 'READY_FOR_PROCESSING', occurredAt: new Date().toISOString() });
+    expect(await handleA.result()).toMatchObject({ status: 'Superseded' });
+    const result = await (await start(merged)).result();
+    expect(result.status).toBe('Imported');
+    const documents = documentsOf(env, [a, b, merged]);
+    expect(documents).toHaveLength(1);
+    expect(linesOf(documents[0].TrN_TrNID).map((l) => l.TrE_TwrKod).slice(0, 2)).toEqual(['KUB-350-KRK', 'HER-EG-100']);
+  });
+
+  test('a new form whose lines already have a document (imported at FILLED_IN) is linked to it: no second document', async () => {
+    const early = { ...env.policy, stage: 'FILLED_IN' as const };
+    const a = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000001' }], status: 'FILLED_IN' });
+    const b = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000002' }], status: 'FILLED_IN' });
+    const imported = await (await start(a, { policy: early })).result();
+    expect(imported.status).toBe('Imported');
+    const documentsBefore = countRows(env, 'CDN.TraNag');
+
+    const merged = env.simulator.admin.merge([a, b]);
+    const result = await (await start(merged)).result();
+    expect(result).toMatchObject({ status: 'Imported', documentNumber: imported.documentNumber });
+    expect(result.reason).toMatch(/merged payment/);
+    expect(countRows(env, 'CDN.TraNag')).toBe(documentsBefore);
+    void b;
+  });
+});
+
+async function failedActivities(handle: { fetchHistory(): Promise<{ events?: { activityTaskFailedEventAttributes?: unknown }[] | null }> }) {
+  return ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskFailedEventAttributes).length;
+}
+
+async function eventuallyMore(handle: Parameters<typeof failedActivities>[0], before: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await failedActivities(handle)) <= before) {
+    if (Date.now() > deadline) throw new Error('the retry did not run the step again');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('determinism', () => {
+  test('every run this file made replays against the current workflow code', async () => {
+    const { replayed, failures } = await replayRunsOfThisFile();
+    expect(failures).toEqual([]);
+    expect(replayed).toBeGreaterThanOrEqual(20);
+  });
+});

@@ -1,0 +1,327 @@
+/**
+ * The poller on the real dev server: events → order workflows (signal-with-start), the
+ * cursor, resets (event id, now, a date in and beyond the journal), pause/resume/import now,
+ * continue-as-new, and what the poller does with cancel and merge events.
+ */
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  cancelOrderWorkflowId,
+  importNowSignal,
+  orderProgressQuery,
+  orderWorkflowId,
+  pauseSignal,
+  pollerStatusQuery,
+  pollerWorkflowId,
+  resetUpdate,
+  resumeSignal,
+  type PollerInput,
+  type PollerStatus,
+} from '../../workflows/definitions';
+import { importOrder } from '../../workflows/import-order';
+import { pollAllegroEvents } from '../../workflows/poller';
+import { documentsOf, eventually, replayRunsOfThisFile, startEnv, testPolicy, type TestEnv } from './env';
+
+const DAY = 24 * 3600_000;
+
+let env: TestEnv;
+beforeEach(async () => {
+  env = await startEnv();
+});
+afterEach(async () => {
+  await env.close();
+});
+
+async function startPoller(input: Partial<PollerInput> = {}): Promise<WorkflowHandle<typeof pollAllegroEvents>> {
+  return env.client.workflow.start(pollAllegroEvents, {
+    taskQueue: env.taskQueue,
+    workflowId: pollerWorkflowId(env.account),
+    args: [
+      {
+        account: env.account,
+        policy: env.policy,
+        schedule: { kind: 'interval', seconds: 1 },
+        pageSize: 100,
+        initialSync: 'now',
+        ...input,
+      },
+    ],
+  });
+}
+
+function statusWhen(poller: WorkflowHandle, test: (s: PollerStatus) => boolean, what: string): Promise<PollerStatus> {
+  return eventually(async () => {
+    const status = await poller.query(pollerStatusQuery);
+    return test(status) ? status : undefined;
+  }, what);
+}
+
+function orderHandle(orderId: string) {
+  return env.client.workflow.getHandle<typeof importOrder>(orderWorkflowId(env.account, orderId));
+}
+
+/** The order's workflow result, once the poller has started it. */
+async function imported(orderId: string) {
+  return eventually(async () => orderHandle(orderId).result(), `order ${orderId} to finish`);
+}
+
+async function stop(poller: WorkflowHandle): Promise<void> {
+  await poller.terminate('test done');
+}
+
+describe('pollAllegroEvents', () => {
+  test('starts at "now": older orders are left alone, new ones are imported; status shows cursor and counts', async () => {
+    const before = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const poller = await startPoller();
+    const synced = await statusWhen(poller, (s) => s.cursor !== null && s.lastImportAt !== null, 'the first run');
+
+    const paid = env.simulator.admin.addOrders(2, { status: 'READY_FOR_PROCESSING' });
+    const unpaid = env.simulator.admin.addOrder({ status: 'FILLED_IN' });
+    for (const id of paid) expect(await imported(id)).toMatchObject({ status: 'Imported' });
+    await eventually(async () => ((await orderHandle(unpaid).query(orderProgressQuery)).status === 'Waiting' ? true : undefined), 'waiting');
+
+    expect(documentsOf(env, [...paid, unpaid, before])).toHaveLength(2);
+    const status = await statusWhen(poller, (s) => s.waitingOrders === 1, 'the waiting order to be counted');
+    expect(status.ordersStarted).toBe(3);
+    expect(status.cursor).not.toBe(synced.cursor);
+    expect(status.lastEventAt).not.toBeNull();
+    expect(Date.parse(status.nextRunAt!)).toBeGreaterThan(Date.parse(status.lastImportAt!));
+    await expect(orderHandle(before).describe()).rejects.toThrow(/not found/i);
+    await stop(poller);
+  });
+
+  test('repeated READY events give one workflow and one document; later repeats count as already done', async () => {
+    const poller = await startPoller();
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    env.simulator.admin.repeatReadyEvent(orderId);
+    env.simulator.admin.repeatReadyEvent(orderId);
+    expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
+
+    env.simulator.admin.repeatReadyEvent(orderId);
+    const status = await statusWhen(poller, (s) => (s.ordersAlreadyDone ?? 0) >= 1, 'the late repeat to be seen');
+    expect(status.ordersStarted).toBe(1);
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+    const runs = await eventually(async () => {
+      const list = [];
+      for await (const run of env.client.workflow.list({ query: `WorkflowId = '${orderWorkflowId(env.account, orderId)}'` })) list.push(run);
+      return list.length > 0 ? list : undefined;
+    }, 'the order run to be listed');
+    expect(runs).toHaveLength(1);
+    await stop(poller);
+  });
+
+  test('buyer cancelled after the import: the cancel path annotates the document, never deletes it', async () => {
+    const poller = await startPoller();
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const result = await imported(orderId);
+    expect(result.status).toBe('Imported');
+
+    env.simulator.admin.cancel(orderId, 'BUYER');
+    const cancellation = env.client.workflow.getHandle(cancelOrderWorkflowId(env.account, orderId));
+    expect(await eventually(() => cancellation.result(), 'the cancellation')).toMatchObject({
+      status: 'Cancelled',
+      documentNumber: result.documentNumber,
+    });
+    const [document] = documentsOf(env, [orderId]);
+    expect(document.TrN_Opis).toMatch(/anulowane w Allegro: BUYER_CANCELLED/);
+    expect(Number(document.TrN_Anulowany)).toBe(0);
+    await stop(poller);
+  });
+
+  test('with cancelledAfterDocument = cancel the document (still in the buffer) is marked cancelled, not deleted', async () => {
+    const poller = await startPoller({ policy: testPolicy({ cancelledAfterDocument: 'cancel' }) });
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
+
+    env.simulator.admin.cancel(orderId, 'AUTO');
+    const cancellation = env.client.workflow.getHandle(cancelOrderWorkflowId(env.account, orderId));
+    expect(await eventually(() => cancellation.result(), 'the cancellation')).toMatchObject({ status: 'Cancelled' });
+    const documents = documentsOf(env, [orderId]);
+    expect(documents).toHaveLength(1);
+    expect(Number(documents[0].TrN_Anulowany)).toBe(1);
+    await stop(poller);
+  });
+
+  test('merged payment: the waiting orders are superseded, the new form gets the only document', async () => {
+    const poller = await startPoller();
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const a = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000001' }], status: 'FILLED_IN' });
+    const b = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000003' }], status: 'FILLED_IN' });
+    for (const id of [a, b]) {
+      await eventually(async () => ((await orderHandle(id).query(orderProgressQuery)).status === 'Waiting' ? true : undefined), 'waiting');
+    }
+    const merged = env.simulator.admin.merge([a, b]);
+
+    expect(await imported(merged)).toMatchObject({ status: 'Imported' });
+    for (const id of [a, b]) {
+      const result = await imported(id);
+      expect(result.status).toBe('Superseded');
+      expect(result.reason).toContain(merged);
+    }
+    expect(documentsOf(env, [a, b, merged])).toHaveLength(1);
+    await stop(poller);
+  });
+
+  test('reset to a date within the journal re-dispatches from there and imports only what is missing', async () => {
+    const tenDaysAgo = new Date(Date.now() - 10 * DAY);
+    const old = env.simulator.admin.addOrders(3, { status: 'READY_FOR_PROCESSING', occurredAt: tenDaysAgo, spreadOverSeconds: 3600 });
+    const poller = await startPoller();
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    // One of them was imported earlier (say by hand).
+    const first = await env.client.workflow.execute(importOrder, {
+      taskQueue: env.taskQueue,
+      workflowId: orderWorkflowId(env.account, old[0]),
+      args: [{ account: env.account, checkoutFormId: old[0], policy: env.policy }],
+    });
+    expect(documentsOf(env, old)).toHaveLength(1);
+
+    const status = await poller.executeUpdate(resetUpdate, { args: [{ to: 'date', date: new Date(Date.now() - 11 * DAY).toISOString() }] });
+    expect(status.backfillFrom).toBeNull();
+    for (const id of old) expect(await imported(id)).toMatchObject({ status: 'Imported' });
+    const after = await statusWhen(poller, (s) => (s.ordersAlreadyDone ?? 0) >= 1, 'the imported order counted as done');
+    expect(after.ordersStarted).toBe(2);
+    expect(documentsOf(env, old)).toHaveLength(3);
+    expect(documentsOf(env, [old[0]])[0].TrN_NumerPelny).toBe(first.documentNumber);
+    await stop(poller);
+  });
+
+  test('reset to a date older than the 60-day journal: backfilled from the checkout-form list, then polling from now', async () => {
+    const ninetyDaysAgo = new Date(Date.now() - 90 * DAY);
+    const old = env.simulator.admin.addOrders(3, { status: 'READY_FOR_PROCESSING', occurredAt: ninetyDaysAgo, spreadOverSeconds: 3600 });
+    const tooOld = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING', occurredAt: new Date(Date.now() - 200 * DAY) });
+    const poller = await startPoller();
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    await env.client.workflow.execute(importOrder, {
+      taskQueue: env.taskQueue,
+      workflowId: orderWorkflowId(env.account, old[1]),
+      args: [{ account: env.account, checkoutFormId: old[1], policy: env.policy }],
+    });
+
+    const reset = await poller.executeUpdate(resetUpdate, { args: [{ to: 'date', date: new Date(Date.now() - 100 * DAY).toISOString() }] });
+    expect(reset.backfillFrom).not.toBeNull();
+    for (const id of old) expect(await imported(id)).toMatchObject({ status: 'Imported' });
+    const after = await statusWhen(poller, (s) => s.backfillFrom === null && (s.ordersAlreadyDone ?? 0) >= 1, 'the backfill');
+    expect(after.ordersStarted).toBe(2);
+    expect(documentsOf(env, old)).toHaveLength(3);
+    expect(documentsOf(env, [tooOld])).toHaveLength(0);
+
+    const fresh = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    expect(await imported(fresh)).toMatchObject({ status: 'Imported' });
+    await stop(poller);
+  });
+
+  test('reset to "now" skips what is in the journal; reset to an event id replays from it', async () => {
+    const poller = await startPoller({ schedule: { kind: 'interval', seconds: 3600 } });
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    await poller.signal(pauseSignal);
+    await statusWhen(poller, (s) => s.paused, 'paused');
+    const skipped = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const status = await poller.executeUpdate(resetUpdate, { args: [{ to: 'now' }] });
+    await poller.signal(resumeSignal);
+    const later = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    await poller.signal(importNowSignal);
+    expect(await imported(later)).toMatchObject({ status: 'Imported' });
+    await expect(orderHandle(skipped).describe()).rejects.toThrow(/not found/i);
+
+    // Back to the cursor before `skipped`'s event: it is dispatched now, `later` is not again.
+    await poller.executeUpdate(resetUpdate, { args: [{ to: 'event', eventId: status.cursor === null ? '0' : String(BigInt(status.cursor) - 1n) }] });
+    expect(await imported(skipped)).toMatchObject({ status: 'Imported' });
+    expect(documentsOf(env, [skipped, later])).toHaveLength(2);
+    await stop(poller);
+  });
+
+  test('a reset to a future date or to a non-numeric event id is refused (the update fails, nothing changes)', async () => {
+    const poller = await startPoller();
+    const before = await statusWhen(poller, (s) => s.cursor !== null || s.lastImportAt !== null, 'the first run');
+    await expect(
+      poller.executeUpdate(resetUpdate, { args: [{ to: 'date', date: new Date(Date.now() + DAY).toISOString() }] }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(poller.executeUpdate(resetUpdate, { args: [{ to: 'event', eventId: 'abc' }] })).rejects.toThrow();
+    expect((await poller.query(pollerStatusQuery)).cursor).toBe(before.cursor);
+    await stop(poller);
+  });
+
+  test('paused: no run imports; resume and "import now" bring the order in at once', async () => {
+    const poller = await startPoller({ schedule: { kind: 'interval', seconds: 3600 } });
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    await poller.signal(pauseSignal);
+    await statusWhen(poller, (s) => s.paused, 'paused');
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    await poller.signal(importNowSignal);
+    // A paused poller ignores "import now": give it the time a run takes, then check nothing started.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await expect(orderHandle(orderId).describe()).rejects.toThrow(/not found/i);
+
+    await poller.signal(resumeSignal);
+    expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
+    const status = await poller.query(pollerStatusQuery);
+    expect(status.paused).toBe(false);
+    expect(Date.parse(status.nextRunAt!) - Date.now()).toBeGreaterThan(3000_000);
+    await stop(poller);
+  });
+
+  test('a failed run shows as lastError; the next run recovers and imports', async () => {
+    const poller = await startPoller();
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    env.simulator.admin.setFault({ path: '/order/events', status: 403, times: 1 });
+    const failed = await statusWhen(poller, (s) => !!s.lastError, 'the failure to show');
+    expect(failed.lastError).toMatch(/403/);
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
+    await statusWhen(poller, (s) => s.lastError === null, 'the error to clear');
+    await stop(poller);
+  });
+
+  test('daily at an hour in a time zone: the next run is that wall-clock time, within a day', async () => {
+    const poller = await startPoller({ schedule: { kind: 'daily', hour: 3, minute: 15, timeZone: 'Europe/Warsaw' } });
+    const status = await statusWhen(poller, (s) => s.nextRunAt !== null, 'the next run to be planned');
+    const next = new Date(status.nextRunAt!);
+    const wall = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Warsaw', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
+    expect(wall).toBe('03:15');
+    expect(next.getTime() - Date.now()).toBeGreaterThan(0);
+    expect(next.getTime() - Date.now()).toBeLessThanOrEqual(DAY);
+    await stop(poller);
+  });
+
+  test('continue-as-new keeps the cursor and the counts: nothing is dispatched twice', async () => {
+    const poller = await startPoller({ runsBeforeContinueAsNew: 2 });
+    const firstRunId = (await poller.describe()).runId;
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const one = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    expect(await imported(one)).toMatchObject({ status: 'Imported' });
+    const kept = await statusWhen(poller, (s) => s.ordersStarted === 1, 'the first order counted');
+
+    const latest = env.client.workflow.getHandle(pollerWorkflowId(env.account));
+    await eventually(async () => ((await latest.describe()).runId !== firstRunId ? true : undefined), 'a continue-as-new');
+    const afterCan = await latest.query(pollerStatusQuery);
+    expect(afterCan.cursor).toBe(kept.cursor);
+    expect(afterCan.eventsSeen).toBe(kept.eventsSeen);
+
+    const two = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    expect(await imported(two)).toMatchObject({ status: 'Imported' });
+    const final = await statusWhen(latest, (s) => s.ordersStarted === 2, 'the second order counted');
+    expect(final.ordersAlreadyDone ?? 0).toBe(0);
+    expect(documentsOf(env, [one, two])).toHaveLength(2);
+    await stop(latest);
+  });
+
+  test('a brand-new poller with an initial sync date imports the orders since then', async () => {
+    const old = env.simulator.admin.addOrders(2, { status: 'READY_FOR_PROCESSING', occurredAt: new Date(Date.now() - 5 * DAY), spreadOverSeconds: 60 });
+    const older = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING', occurredAt: new Date(Date.now() - 20 * DAY) });
+    const poller = await startPoller({ initialSync: new Date(Date.now() - 6 * DAY).toISOString() });
+    for (const id of old) expect(await imported(id)).toMatchObject({ status: 'Imported' });
+    await statusWhen(poller, (s) => s.ordersStarted === 2, 'both dispatched');
+    await expect(orderHandle(older).describe()).rejects.toThrow(/not found/i);
+    await stop(poller);
+  });
+});
+
+describe('determinism', () => {
+  test('every run this file made replays against the current workflow code', async () => {
+    const { replayed, failures } = await replayRunsOfThisFile();
+    expect(failures).toEqual([]);
+    expect(replayed).toBeGreaterThanOrEqual(20);
+  });
+});

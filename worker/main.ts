@@ -1,0 +1,74 @@
+/**
+ * `npm run worker [-- --settings file.yaml] [--max-activities N] [--max-allegro-activities N]
+ * [--max-workflow-tasks N] [--max-cached-workflows N] [--workflow-bundle file.js]`
+ *
+ * Runs the integrator's workers until SIGINT or SIGTERM, then lets running tasks finish and
+ * closes the connections. Settings: --settings, else $AO_CONFIG, else ./settings.yaml when it
+ * exists, else the embedded demo settings. --workflow-bundle: a bundle made beforehand
+ * (bundleWorkflowCode) instead of bundling workflows/ at start, which takes seconds.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadSettings, redactSettings, SETTINGS_FILE_ENV } from '../config/settings';
+import { startWorker, type WorkerTuning } from './start';
+import { wireWorker } from './wiring';
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      settings: { type: 'string' },
+      'max-activities': { type: 'string' },
+      'max-allegro-activities': { type: 'string' },
+      'max-workflow-tasks': { type: 'string' },
+      'max-cached-workflows': { type: 'string' },
+      'workflow-bundle': { type: 'string' },
+    },
+  });
+  const local = path.resolve('settings.yaml');
+  const file = values.settings ?? (process.env[SETTINGS_FILE_ENV] || (fs.existsSync(local) ? local : undefined));
+  const settings = loadSettings({ file, env: process.env });
+  const tuning: WorkerTuning = {
+    maxConcurrentActivityTaskExecutions: positiveInt('max-activities', values['max-activities']),
+    maxConcurrentAllegroActivityTaskExecutions: positiveInt('max-allegro-activities', values['max-allegro-activities']),
+    maxConcurrentWorkflowTaskExecutions: positiveInt('max-workflow-tasks', values['max-workflow-tasks']),
+    maxCachedWorkflows: positiveInt('max-cached-workflows', values['max-cached-workflows']),
+  };
+
+  // On SIGINT/SIGTERM the runtime shuts every worker down gracefully; run() then resolves.
+  Runtime.install({ logger: new DefaultLogger('INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const wiring = await wireWorker(settings);
+  try {
+    const running = await startWorker({
+      connection: wiring.connection,
+      namespace: settings.temporal.namespace,
+      taskQueue: settings.temporal.taskQueue,
+      activities: wiring.activities,
+      allegroRequestsPerMinute: settings.allegroRateLimitPerMinute,
+      ...(values['workflow-bundle'] ? { workflowBundle: { codePath: path.resolve(values['workflow-bundle']) } } : {}),
+      tuning: Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined)),
+    });
+    const { temporal, optima, allegro } = redactSettings(settings);
+    process.stderr.write(
+      `worker running: Temporal ${temporal.address}/${temporal.namespace}, task queues ${running.taskQueue} and ` +
+        `${running.allegroTaskQueue}; Optima ${optima.kind}; Allegro ${allegro.environment} ` +
+        `(${allegro.accounts.map((a) => a.name).join(', ')}). Ctrl-C stops.\n`,
+    );
+    await running.done;
+  } finally {
+    await wiring.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

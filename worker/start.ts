@@ -1,0 +1,114 @@
+/**
+ * Runs the integrator's workers in this process: one on the main task queue (all workflows,
+ * the Optima and Temporal activities) and one on the Allegro task queue (the activities that
+ * call Allegro), whose rate the server enforces for all workers together. Used by
+ * worker/main.ts, the demo, the benchmark and the tests.
+ */
+import path from 'node:path';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
+import { allegroTaskQueue } from '../workflows/definitions';
+
+export interface WorkerTuning {
+  /** Activity slots of the main worker (Optima writes, dispatch). Default 20. */
+  maxConcurrentActivityTaskExecutions?: number;
+  /** Activity slots of the Allegro worker (HTTP calls). Default 20. */
+  maxConcurrentAllegroActivityTaskExecutions?: number;
+  /** Default 40. */
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Workflows kept in memory between tasks. Default: Temporal's (by available memory). */
+  maxCachedWorkflows?: number;
+}
+
+export interface StartWorkerDeps {
+  connection: NativeConnection;
+  /** Default `default`. */
+  namespace?: string;
+  taskQueue: string;
+  /** From createActivities(…). */
+  activities: Activities;
+  /** A prebuilt bundle (tests, benchmark); default: workflows/index.ts, bundled now (seconds). */
+  workflowBundle?: WorkflowBundleOption;
+  /**
+   * settings.allegroRateLimitPerMinute: Allegro allows 9,000 requests a minute per client id
+   * across all workers. Sets the Allegro queue's maxTaskQueueActivitiesPerSecond (an activity
+   * makes one request or a few; the client's backoff on 429 covers the rest).
+   */
+  allegroRequestsPerMinute?: number;
+  tuning?: WorkerTuning;
+  identity?: string;
+}
+
+export interface RunningWorker {
+  taskQueue: string;
+  allegroTaskQueue: string;
+  workers: Worker[];
+  /** Settles when both workers stopped: after shutdown(), a shutdown signal, or a fatal error (rethrown). */
+  done: Promise<void>;
+  /** Stops polling, lets running tasks finish (shutdownGraceTime), resolves when stopped. */
+  shutdown(): Promise<void>;
+}
+
+export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
+
+export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker> {
+  const tuning = deps.tuning ?? {};
+  const namespace = deps.namespace ?? 'default';
+  const allegroQueue = allegroTaskQueue(deps.taskQueue);
+  const allegroNames = new Set<string>(ALLEGRO_ACTIVITIES);
+  const pick = (onAllegro: boolean) =>
+    Object.fromEntries(Object.entries(deps.activities).filter(([name]) => allegroNames.has(name) === onAllegro));
+
+  const main = await Worker.create({
+    connection: deps.connection,
+    namespace,
+    taskQueue: deps.taskQueue,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: pick(false),
+    maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions ?? 20,
+    maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions ?? 40,
+    ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
+    shutdownGraceTime: '10 seconds',
+    ...(deps.identity ? { identity: deps.identity } : {}),
+  });
+  const allegro = await Worker.create({
+    connection: deps.connection,
+    namespace,
+    taskQueue: allegroQueue,
+    activities: pick(true),
+    maxConcurrentActivityTaskExecutions: tuning.maxConcurrentAllegroActivityTaskExecutions ?? 20,
+    ...(deps.allegroRequestsPerMinute ? { maxTaskQueueActivitiesPerSecond: deps.allegroRequestsPerMinute / 60 } : {}),
+    shutdownGraceTime: '10 seconds',
+    ...(deps.identity ? { identity: `${deps.identity}/allegro` } : {}),
+  });
+
+  const workers = [main, allegro];
+  const stop = () => {
+    // A worker already stopping (a signal, or the other one failed) is left to finish.
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  const done = Promise.allSettled(
+    workers.map((worker) =>
+      worker.run().catch((error: unknown) => {
+        stop();
+        throw error;
+      }),
+    ),
+  ).then((results) => {
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+  // Callers that only ever call shutdown() still see the failure there, not as an unhandled rejection.
+  done.catch(() => undefined);
+
+  return {
+    taskQueue: deps.taskQueue,
+    allegroTaskQueue: allegroQueue,
+    workers,
+    done,
+    async shutdown() {
+      stop();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Builds what the worker runs with from the settings: a Temporal connection for the workers
+ * and a client for the poller's dispatch, one Allegro client per configured account (sharing
+ * the token store), the Optima gateway (embedded or SQL Server), and the activities.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { createActivities, type Activities } from '../activities';
+import { AllegroClient, type AllegroTarget } from '../activities/allegro/client';
+import { FileTokenStore, type TokenStore } from '../activities/allegro/token-store';
+import { createOptimaGateway } from '../activities/optima';
+import type { Settings } from '../config/settings';
+import { PermanentError } from '../domain/errors';
+import type { OptimaGateway } from '../domain/types';
+
+export interface WiringOptions {
+  /** Where relative paths of the settings start (token store, TLS files). Default: process.cwd(). */
+  cwd?: string;
+  /** An already open gateway (the demo inspects the same embedded Optima); closed by its owner. */
+  optima?: OptimaGateway;
+  /** Default: the file store of settings.allegro.tokenStoreDir. */
+  tokenStore?: TokenStore;
+  /** Workflow starts in flight while the poller dispatches a page (ActivityDeps). Default 8. */
+  dispatchConcurrency?: number;
+}
+
+export interface WorkerWiring {
+  connection: NativeConnection;
+  client: Client;
+  optima: OptimaGateway;
+  allegro: ReadonlyMap<string, AllegroClient>;
+  activities: Activities;
+  /** Closes what this wiring opened (connections, clients, its own gateway). */
+  close(): Promise<void>;
+}
+
+function allegroTarget(settings: Settings): AllegroTarget {
+  const { environment, simulatorUrl } = settings.allegro;
+  return environment === 'simulator' ? { baseUrl: simulatorUrl ?? '' } : environment;
+}
+
+/** TLS and API key as both connection kinds take them (Temporal Cloud needs them). */
+function temporalTls(settings: Settings, cwd: string): Pick<ConnectionOptions, 'tls' | 'apiKey'> {
+  const { tls, apiKey } = settings.temporal;
+  const read = (file: string) => fs.readFileSync(path.resolve(cwd, file));
+  const options: Pick<ConnectionOptions, 'tls' | 'apiKey'> = {};
+  if (tls) {
+    options.tls = {
+      ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
+      ...(tls.caFile ? { serverRootCACertificate: read(tls.caFile) } : {}),
+      ...(tls.certFile && tls.keyFile ? { clientCertPair: { crt: read(tls.certFile), key: read(tls.keyFile) } } : {}),
+    };
+  }
+  if (apiKey) {
+    options.apiKey = apiKey;
+    // An API key only travels over TLS; the system CAs serve when none is configured.
+    options.tls ??= true;
+  }
+  return options;
+}
+
+export async function wireWorker(settings: Settings, options: WiringOptions = {}): Promise<WorkerWiring> {
+  const cwd = options.cwd ?? process.cwd();
+  const opened: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const tls = temporalTls(settings, cwd);
+    const connection = await NativeConnection.connect({ address: settings.temporal.address, ...(tls as NativeConnectionOptions) });
+    opened.push(() => connection.close());
+    const clientConnection = await Connection.connect({ address: settings.temporal.address, ...tls });
+    opened.push(() => clientConnection.close());
+    const client = new Client({ connection: clientConnection, namespace: settings.temporal.namespace });
+
+    const tokenStore = options.tokenStore ?? new FileTokenStore({ dir: path.resolve(cwd, settings.allegro.tokenStoreDir) });
+    const allegro = new Map<string, AllegroClient>();
+    for (const { name } of settings.allegro.accounts) {
+      const allegroClient = new AllegroClient({
+        account: name,
+        target: allegroTarget(settings),
+        clientId: settings.allegro.clientId,
+        clientSecret: settings.allegro.clientSecret,
+        tokenStore,
+        userAgent: settings.allegro.userAgent,
+      });
+      allegro.set(name, allegroClient);
+      opened.push(() => allegroClient.close());
+    }
+
+    let optima = options.optima;
+    if (!optima) {
+      const own = createOptimaGateway(settings);
+      opened.push(() => own.close());
+      optima = own;
+    }
+
+    const activities = createActivities({
+      allegro: (account) => {
+        const found = allegro.get(account);
+        if (!found) {
+          throw new PermanentError(`no Allegro account "${account}" in the settings (allegro.accounts)`, {
+            system: 'allegro',
+            code: 'UNKNOWN_ACCOUNT',
+          });
+        }
+        return found;
+      },
+      optima,
+      temporal: client,
+      taskQueue: settings.temporal.taskQueue,
+      ...(options.dispatchConcurrency ? { dispatchConcurrency: options.dispatchConcurrency } : {}),
+    });
+    return { connection, client, optima, allegro, activities, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

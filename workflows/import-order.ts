@@ -1,0 +1,378 @@
+/**
+ * The journey of one Allegro checkout form into Optima (one workflow per form, id
+ * `order:<account>:<checkoutFormId>`):
+ *
+ *   fetch the form → wait for the import stage → (merged payment? link to that document)
+ *   → match products → match the contractor → create the document → record the links.
+ *
+ * Every step is an activity that is idempotent on retry (the gateway writes each link in the
+ * transaction that creates the thing), so a worker dying between any two steps never makes
+ * a second document or contractor. What needs a person stops visibly (status NeedsAttention
+ * with the reason) until a `retry` signal; a busy Optima licence is waited for, for days.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CheckoutForm } from '../domain/allegro';
+import { ERROR_TYPES } from '../domain/errors';
+import { IMPORT_STAGES, type DocumentRef, type ImportPolicy, type ImportStage, type OrderStatus } from '../domain/types';
+import type { OrderRef } from '../activities/types';
+import {
+  orderEventSignal,
+  orderProgressQuery,
+  retrySignal,
+  supersededSignal,
+  type CancelImportedOrderInput,
+  type ImportOrderInput,
+  type ImportOrderResult,
+  type OrderProgress,
+} from './definitions';
+import { ACCOUNT, DOCUMENT_NUMBER, ORDER_ID, ORDER_STATUS } from './search-attributes';
+import {
+  cancelDocument,
+  createDocument,
+  fetchOrder,
+  findExistingDocument,
+  matchContractor,
+  matchProducts,
+  recordLink,
+} from './order-steps';
+
+const DEFAULT_WAITING_RECHECK_SECONDS = 6 * 60 * 60;
+const DEFAULT_LICENCE_GIVE_UP_SECONDS = 7 * 24 * 60 * 60;
+const DEFAULT_WAITS_BEFORE_CONTINUE_AS_NEW = 500;
+const CANCEL_EVENT_TYPES = new Set(['BUYER_CANCELLED', 'AUTO_CANCELLED']);
+
+export async function importOrder(input: ImportOrderInput): Promise<ImportOrderResult> {
+  const journey = new OrderJourney(input, { continueAsNew: true });
+  for (;;) {
+    try {
+      return await journey.importOnce();
+    } catch (error) {
+      // A cancel or merge hint arrived mid-way: start over from a fresh read of the order.
+      // Every step is idempotent, so repeating the ones already done is harmless.
+      if (error instanceof JourneyInterrupted) continue;
+      throw error;
+    }
+  }
+}
+
+/** A BUYER_CANCELLED / AUTO_CANCELLED event for an order whose workflow already finished. */
+export async function cancelImportedOrder(input: CancelImportedOrderInput): Promise<ImportOrderResult> {
+  const journey = new OrderJourney(input, { continueAsNew: false });
+  const order = await journey.read();
+  // Events are hints: only a form that Allegro shows as CANCELLED cancels a document.
+  if (order === 'gone' || order.status !== 'CANCELLED') {
+    return journey.end('Skipped', `the order is ${order === 'gone' ? 'gone' : order.status} on Allegro, not cancelled`);
+  }
+  return journey.cancel();
+}
+
+type StepName =
+  | 'fetch'
+  | 'findExistingDocument'
+  | 'matchProducts'
+  | 'matchContractor'
+  | 'createDocument'
+  | 'recordLink'
+  | 'cancelDocument';
+
+class JourneyInterrupted extends Error {}
+
+type AtStage = { kind: 'ready'; order: CheckoutForm } | { kind: 'ended'; result: ImportOrderResult };
+
+class OrderJourney {
+  private policy: ImportPolicy;
+  private readonly ref: OrderRef;
+  private readonly recheckMs: number;
+  private readonly licenceGiveUpMs: number;
+  private readonly waitsBeforeContinueAsNew: number;
+  private waits = 0;
+  private readonly progress: OrderProgress = { status: 'Fetching', step: 'fetch', attempts: 0 };
+  private licenceAttempts: number;
+  private licenceWaitSince: number | undefined;
+  private eventsSinceRead = 0;
+  private cancelHint = false;
+  /** The last cancel event's type (BUYER_CANCELLED, AUTO_CANCELLED): noted on the document. */
+  private cancelledBy: string | undefined;
+  private supersededBy: string | undefined;
+  private supersedeHint = false;
+  private retryRequested = false;
+  private document: DocumentRef | undefined;
+
+  constructor(
+    private readonly input: ImportOrderInput | CancelImportedOrderInput,
+    private readonly options: { continueAsNew: boolean },
+  ) {
+    this.policy = input.policy;
+    this.ref = { account: input.account, checkoutFormId: input.checkoutFormId };
+    const timing = 'timing' in input ? input.timing : undefined;
+    this.recheckMs = (timing?.waitingRecheckSeconds ?? DEFAULT_WAITING_RECHECK_SECONDS) * 1000;
+    this.licenceGiveUpMs = (timing?.licenceGiveUpAfterSeconds ?? DEFAULT_LICENCE_GIVE_UP_SECONDS) * 1000;
+    this.waitsBeforeContinueAsNew = timing?.waitsBeforeContinueAsNew ?? DEFAULT_WAITS_BEFORE_CONTINUE_AS_NEW;
+    const resume = 'resume' in input ? input.resume : undefined;
+    this.licenceAttempts = resume?.licenceAttempts ?? 0;
+    this.licenceWaitSince = resume?.licenceWaitSince ? Date.parse(resume.licenceWaitSince) : undefined;
+    this.progress.attempts = this.licenceAttempts;
+    this.cancelledBy = 'eventType' in input ? input.eventType : undefined;
+
+    setHandler(orderProgressQuery, () => ({ ...this.progress }));
+    setHandler(orderEventSignal, (event) => {
+      this.eventsSinceRead++;
+      if (CANCEL_EVENT_TYPES.has(event.type)) {
+        this.cancelHint = true;
+        this.cancelledBy = event.type;
+      }
+    });
+    setHandler(retrySignal, (request) => {
+      if (request?.policy) this.policy = request.policy;
+      this.retryRequested = true;
+    });
+    setHandler(supersededSignal, ({ byCheckoutFormId }) => {
+      this.supersededBy = byCheckoutFormId;
+      this.supersedeHint = true;
+    });
+    upsertSearchAttributes([
+      { key: ORDER_ID, value: input.checkoutFormId },
+      { key: ACCOUNT, value: input.account },
+      { key: ORDER_STATUS, value: this.progress.status },
+    ]);
+  }
+
+  /** One pass of the business process; JourneyInterrupted restarts it. */
+  async importOnce(): Promise<ImportOrderResult> {
+    const atStage = await this.readAtImportStage();
+    if (atStage.kind === 'ended') return atStage.result;
+    const form = atStage.order;
+
+    // Merged payment: a new form carries the line ids of an order that already has a document.
+    const existing = await this.step('findExistingDocument', () =>
+      findExistingDocument({ ...this.ref, lineIds: form.lineItems.map((line) => line.id) }),
+    );
+    if (existing) {
+      this.document = existing.document;
+      await this.step('recordLink', () =>
+        recordLink({ ...this.ref, documentId: existing.document.id, markProcessing: this.policy.markProcessing }),
+      );
+      const reason = existing.merged ? `merged payment: linked to the document of order ${existing.document.orderId}` : undefined;
+      return this.imported(existing.document, reason);
+    }
+
+    const lines = await this.step('matchProducts', () => matchProducts({ account: this.ref.account, order: form, policy: this.policy }));
+    const buyer = await this.step('matchContractor', () =>
+      matchContractor({ account: this.ref.account, order: form, policy: this.policy }),
+    );
+    const document = await this.step('createDocument', () =>
+      createDocument({
+        account: this.ref.account,
+        order: form,
+        lines,
+        contractor: buyer.contractor,
+        policy: this.policy,
+        importedAt: new Date().toISOString(),
+      }),
+    );
+    this.document = document;
+    await this.step('recordLink', () =>
+      recordLink({
+        ...this.ref,
+        documentId: document.id,
+        contractorLinkKey: buyer.linkKey,
+        markProcessing: this.policy.markProcessing,
+      }),
+    );
+    return this.imported(document);
+  }
+
+  /**
+   * Reads the form until it reaches the configured import stage. Ends the journey (a result)
+   * when it is cancelled, gone (merged) or superseded while waiting.
+   */
+  private async readAtImportStage(): Promise<AtStage> {
+    for (;;) {
+      const order = await this.read();
+      if (order === 'gone') {
+        if (this.document) return { kind: 'ended', result: this.imported(this.document) };
+        const by = this.supersededBy
+          ? `merged into checkout form ${this.supersededBy}`
+          : 'merged into another checkout form, or older than 12 months';
+        return { kind: 'ended', result: this.end('Superseded', `Allegro no longer has this checkout form: ${by}`) };
+      }
+      if (order.status === 'CANCELLED') return { kind: 'ended', result: await this.cancel() };
+      if (stageReached(order.status, this.policy.stage)) {
+        if (this.progress.status === 'Waiting') this.setStatus('Fetching');
+        return { kind: 'ready', order };
+      }
+      // A waiting order whose lines went into a new checkout form can never be imported itself.
+      if (this.supersededBy) {
+        return { kind: 'ended', result: this.end('Superseded', `merged into checkout form ${this.supersededBy}`) };
+      }
+
+      this.setStatus('Waiting', `the order is ${order.status}; imported from ${this.policy.stage}`);
+      this.progress.nextAttemptAt = new Date(Date.now() + this.recheckMs).toISOString();
+      // Woken by any event for this order, a merge, or `retry`; the timer covers lost events.
+      await condition(() => this.eventsSinceRead > 0 || this.supersedeHint || this.retryRequested, this.recheckMs);
+      this.retryRequested = false;
+      this.progress.nextAttemptAt = undefined;
+      await this.continueAsNewIfDue();
+    }
+  }
+
+  /** Fetches the checkout form; 'gone' when Allegro answers 404. Consumes the pending hints. */
+  async read(): Promise<CheckoutForm | 'gone'> {
+    this.eventsSinceRead = 0;
+    this.cancelHint = false;
+    this.supersedeHint = false;
+    try {
+      return await this.step('fetch', () => fetchOrder(this.ref), { interruptible: false });
+    } catch (error) {
+      if (failureOf(error)?.type === ERROR_TYPES.orderGone) return 'gone';
+      throw error;
+    }
+  }
+
+  /** The order is cancelled on Allegro: annotate or cancel its document if it has one. */
+  async cancel(): Promise<ImportOrderResult> {
+    const mode = this.policy.cancelledAfterDocument;
+    const document = await this.step(
+      'cancelDocument',
+      () => cancelDocument({ ...this.ref, mode, reason: this.cancelledBy ?? 'CANCELLED' }),
+      { interruptible: false },
+    );
+    if (!document) return this.end('Cancelled', 'cancelled on Allegro before the document was created');
+    this.setDocumentNumber(document.number);
+    return this.end('Cancelled', `cancelled on Allegro after the document: document ${mode === 'cancel' ? 'cancelled' : 'annotated'}`);
+  }
+
+  private imported(document: DocumentRef, reason?: string): ImportOrderResult {
+    // A cancel event that came during the last step: re-read, and cancel the document if confirmed.
+    this.throwIfInterrupted();
+    this.setDocumentNumber(document.number);
+    return this.end('Imported', reason);
+  }
+
+  end(status: OrderStatus, reason?: string): ImportOrderResult {
+    this.setStatus(status, reason);
+    log.info('order journey ended', { checkoutFormId: this.ref.checkoutFormId, status, reason });
+    return { status, ...(this.progress.documentNumber ? { documentNumber: this.progress.documentNumber } : {}), ...(reason ? { reason } : {}) };
+  }
+
+  /**
+   * Runs one activity step. A busy licence: wait policy.licenceRetryDelaySeconds and try again,
+   * counting attempts, for days. Needs a person (or a permanent refusal): status NeedsAttention
+   * with the reason until `retry`, then the same step again (with the new policy, if one came).
+   */
+  private async step<T>(name: StepName, call: () => Promise<T>, options = { interruptible: true }): Promise<T> {
+    this.progress.step = name;
+    for (;;) {
+      if (options.interruptible) this.throwIfInterrupted();
+      try {
+        const result = await call();
+        if (this.licenceWaitSince !== undefined) this.resumeWork();
+        return result;
+      } catch (error) {
+        const failure = failureOf(error);
+        if (failure?.type === ERROR_TYPES.licenceUnavailable) {
+          await this.waitForLicence(failure.message);
+        } else if (failure?.type === ERROR_TYPES.needsPerson || failure?.type === ERROR_TYPES.permanent) {
+          await this.waitForPerson(failure.reason ? `${failure.reason}: ${failure.message}` : failure.message);
+        } else {
+          throw error;
+        }
+      }
+    }
+  }
+
+  private async waitForLicence(message: string): Promise<void> {
+    const now = Date.now();
+    this.licenceWaitSince ??= now;
+    this.licenceAttempts++;
+    this.progress.attempts = this.licenceAttempts;
+    if (now - this.licenceWaitSince >= this.licenceGiveUpMs) {
+      const since = new Date(this.licenceWaitSince).toISOString();
+      await this.waitForPerson(`Optima licence unavailable since ${since} (${this.licenceAttempts} attempts): ${message}`);
+      return;
+    }
+    const delayMs = this.policy.licenceRetryDelaySeconds * 1000;
+    const next = new Date(now + delayMs).toISOString();
+    this.progress.nextAttemptAt = next;
+    this.setStatus('Waiting', `Optima licence unavailable (attempt ${this.licenceAttempts}); next try at ${next}`);
+    await condition(() => this.interruptPending(), delayMs);
+    this.progress.nextAttemptAt = undefined;
+    await this.continueAsNewIfDue();
+  }
+
+  private async waitForPerson(reason: string): Promise<void> {
+    this.retryRequested = false;
+    this.setStatus('NeedsAttention', reason);
+    await condition(() => this.retryRequested || this.interruptPending());
+    this.retryRequested = false;
+    this.throwIfInterrupted();
+    this.resumeWork();
+  }
+
+  /** Back to work after a wait; the attempt count stays visible in the progress. */
+  private resumeWork(): void {
+    this.licenceWaitSince = undefined;
+    this.setStatus('Fetching');
+  }
+
+  private interruptPending(): boolean {
+    return this.cancelHint || this.supersedeHint;
+  }
+
+  private throwIfInterrupted(): void {
+    if (this.interruptPending()) throw new JourneyInterrupted();
+  }
+
+  /** Long waits (licence, import stage) can last months: start a fresh history, keeping the count. */
+  private async continueAsNewIfDue(): Promise<void> {
+    this.waits++;
+    // Hints that just arrived are handled by this run: a new run would not know them.
+    if (!this.options.continueAsNew || this.interruptPending() || this.eventsSinceRead > 0) return;
+    if (this.waits < this.waitsBeforeContinueAsNew && !workflowInfo().continueAsNewSuggested) return;
+    await continueAsNew<typeof importOrder>({
+      ...(this.input as ImportOrderInput),
+      policy: this.policy,
+      resume: {
+        licenceAttempts: this.licenceAttempts,
+        ...(this.licenceWaitSince !== undefined ? { licenceWaitSince: new Date(this.licenceWaitSince).toISOString() } : {}),
+      },
+    });
+  }
+
+  private setStatus(status: OrderStatus, reason?: string): void {
+    const changed = status !== this.progress.status;
+    this.progress.status = status;
+    this.progress.reason = reason;
+    setCurrentDetails(reason ? `${status}: ${reason}` : status);
+    if (changed) upsertSearchAttributes([{ key: ORDER_STATUS, value: status }]);
+  }
+
+  private setDocumentNumber(number: string): void {
+    if (this.progress.documentNumber === number) return;
+    this.progress.documentNumber = number;
+    upsertSearchAttributes([{ key: DOCUMENT_NUMBER, value: number }]);
+  }
+}
+
+function stageReached(status: string, stage: ImportStage): boolean {
+  const at = IMPORT_STAGES.indexOf(status as ImportStage);
+  return at >= 0 && at >= IMPORT_STAGES.indexOf(stage);
+}
+
+/** The typed error behind an activity failure (its `name` became the failure type). */
+function failureOf(error: unknown): { type: string; message: string; reason?: string } | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
+  const { type, message, details } = error.cause;
+  const first = details?.[0] as { reason?: unknown } | undefined;
+  return { type: type ?? '', message, ...(typeof first?.reason === 'string' ? { reason: first.reason } : {}) };
+}

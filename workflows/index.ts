@@ -1,0 +1,3 @@
+/** Every workflow the worker runs (bundled once; only workflow functions are exported here). */
+export { importOrder, cancelImportedOrder } from './import-order';
+export { pollAllegroEvents } from './poller';

@@ -1,0 +1,111 @@
+/**
+ * The order journey's activity steps, each with the retry policy that suits what it calls.
+ * Transient failures (Allegro 5xx/429, network; Optima deadlock, lost connection) retry here
+ * with backoff and no attempt limit: an order is never dropped, the attempts show in the UI.
+ * Optima's LicenceUnavailableError is non-retryable here on purpose: the workflow waits for a
+ * licence on its own slow schedule (import-order.ts) instead of hammering the server.
+ *
+ * Steps that call Allegro run on the Allegro task queue (rate-limited for all workers); its
+ * name derives from this workflow's task queue, so the proxy is made when the step runs.
+ */
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
+import type { OrderActivities } from '../activities/types';
+import { allegroTaskQueue } from './definitions';
+
+const OPTIMA_NON_RETRYABLE = [...NON_RETRYABLE_ERROR_TYPES, ERROR_TYPES.licenceUnavailable];
+
+/**
+ * Running activities heartbeat every few seconds (activities/index.ts): a worker that dies
+ * mid-step is noticed after this, and the step is retried elsewhere.
+ */
+const HEARTBEAT_TIMEOUT = '15 seconds';
+
+function onAllegroQueue(options: ActivityOptions): OrderActivities {
+  return proxyActivities<OrderActivities>({ ...options, taskQueue: allegroTaskQueue(workflowInfo().taskQueue) });
+}
+
+/** Allegro read: a 429 block lasts a minute, so the backoff grows to a few minutes. */
+export const fetchOrder: OrderActivities['fetchOrder'] = (input) =>
+  onAllegroQueue({
+    startToCloseTimeout: '1 minute',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+    },
+  }).fetchOrder(input);
+
+/** Reads offers from Allegro (EAN) and looks up or creates product cards in Optima, per line. */
+export const matchProducts: OrderActivities['matchProducts'] = (input) =>
+  onAllegroQueue({
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
+    },
+  }).matchProducts(input);
+
+/** Optima check plus an optional Allegro PUT: spaced out more, the order is already in Optima. */
+export const recordLink: OrderActivities['recordLink'] = (input) =>
+  onAllegroQueue({
+    startToCloseTimeout: '1 minute',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: {
+      initialInterval: '5 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '10 minutes',
+      nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
+    },
+  }).recordLink(input);
+
+/** Optima lookups (and a link write for a merged payment): short, cheap to repeat. */
+export const { findExistingDocument } = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
+  },
+});
+
+export const { matchContractor } = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
+  },
+});
+
+/** One SQL transaction, idempotent by order id: a retry after a lost answer finds the document. */
+export const { createDocument } = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
+  },
+});
+
+export const { cancelDocument } = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
+  },
+});

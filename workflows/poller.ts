@@ -1,0 +1,309 @@
+/**
+ * The poller of one Allegro account (workflow id `poller:<account>`): reads the order event
+ * journal from a cursor kept in this workflow's state, starts or signals one order workflow
+ * per checkout form (idempotently), and advances the cursor only past events whose orders were
+ * started or signalled. Runs every N seconds or daily at an hour, and on "import now".
+ * Reset to an event id, to "now" or to a date (older than the journal: backfilled from the
+ * checkout-form list); pause and resume; state survives continue-as-new.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
+import { IMPORT_STAGES } from '../domain/types';
+import type { PolledEvent, PollerActivities } from '../activities/types';
+import {
+  allegroTaskQueue,
+  importNowSignal,
+  pauseSignal,
+  pollerStatusQuery,
+  resetUpdate,
+  resumeSignal,
+  type PollerInput,
+  type PollerState,
+  type PollerStatus,
+  type ResetTarget,
+} from './definitions';
+import { nextRunAfter } from './schedule';
+
+/** Allegro keeps 60 days of events; a day of margin for clocks and slow resets. */
+const JOURNAL_REACH_MS = 59 * 24 * 60 * 60 * 1000;
+const DEFAULT_RUNS_BEFORE_CONTINUE_AS_NEW = 500;
+/** Line ids of unpaid orders remembered to spot merged payments; older ones fall out first. */
+const UNPAID_LINES_CAP = 5000;
+const UNPAID_EVENT_TYPES = new Set(['BOUGHT', 'FILLED_IN']);
+
+/**
+ * A run gives up after a few attempts and records the error: the next run tries again, and
+ * meanwhile a reset or pause is not stuck behind an activity retrying for an hour.
+ */
+const RUN_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+};
+
+/** Days of checkout forms: long, heartbeating, resumes from its last heartbeat on retry. */
+const BACKFILL_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+};
+
+/** Temporal-only work (starting order workflows, counting them) on the workflows' queue. */
+const { dispatchOrderEvents, countWaitingOrders } = proxyActivities<PollerActivities>(RUN_ACTIVITY);
+
+/** Allegro calls go to the rate-limited Allegro task queue (see allegroTaskQueue). */
+function allegro(options: ActivityOptions): PollerActivities {
+  return proxyActivities<PollerActivities>({ ...options, taskQueue: allegroTaskQueue(workflowInfo().taskQueue) });
+}
+
+export async function pollAllegroEvents(input: PollerInput): Promise<void> {
+  const poller = new Poller(input);
+  await poller.run();
+}
+
+interface PendingReset {
+  ticket: number;
+  target: ResetTarget;
+}
+
+class Poller {
+  private readonly state: PollerState;
+  /** False until the cursor is first set (initial sync or a reset); no poll reads before. */
+  private synced: boolean;
+  private waitingOrders = 0;
+  private wake = false;
+  private readonly resets: PendingReset[] = [];
+  private resetTickets = 0;
+  private readonly resetOutcomes = new Map<number, string | null>();
+
+  constructor(private readonly input: PollerInput) {
+    this.synced = input.state !== undefined;
+    this.state = input.state ?? {
+      cursor: null,
+      lastEventAt: null,
+      lastImportAt: null,
+      nextRunAt: null,
+      paused: false,
+      eventsSeen: 0,
+      ordersStarted: 0,
+      backfillFrom: null,
+      ordersAlreadyDone: 0,
+      unpaidLines: {},
+      lastError: null,
+    };
+    setHandler(pollerStatusQuery, () => this.status());
+    setHandler(pauseSignal, () => {
+      this.state.paused = true;
+    });
+    setHandler(resumeSignal, () => {
+      this.state.paused = false;
+      this.wake = true;
+    });
+    setHandler(importNowSignal, () => {
+      this.wake = true;
+    });
+    setHandler(
+      resetUpdate,
+      async (target) => {
+        const ticket = ++this.resetTickets;
+        this.resets.push({ ticket, target });
+        // The main loop applies it (it alone moves the cursor), then runs at once.
+        await condition(() => this.resetOutcomes.has(ticket));
+        const failure = this.resetOutcomes.get(ticket);
+        this.resetOutcomes.delete(ticket);
+        if (failure) throw ApplicationFailure.create({ type: 'ResetFailed', message: failure, nonRetryable: true });
+        return this.status();
+      },
+      { validator: validateResetTarget },
+    );
+  }
+
+  async run(): Promise<void> {
+    const maxRuns = this.input.runsBeforeContinueAsNew ?? DEFAULT_RUNS_BEFORE_CONTINUE_AS_NEW;
+    for (let runs = 1; ; runs++) {
+      await this.applyResets();
+      if (!this.synced) await this.initialSync();
+      if (this.synced && !this.state.paused) await this.pollOnce();
+      await this.applyResets();
+
+      if (this.synced && (runs >= maxRuns || workflowInfo().continueAsNewSuggested)) {
+        // A reset that arrives meanwhile is applied by this run first (only the loop applies them).
+        await condition(() => allHandlersFinished() || this.resets.length > 0);
+        if (this.resets.length === 0) await continueAsNew<typeof pollAllegroEvents>({ ...this.input, state: this.state });
+      }
+
+      const next = nextRunAfter(Date.now(), this.input.schedule);
+      this.state.nextRunAt = new Date(next).toISOString();
+      await condition(() => this.wake || this.resets.length > 0, Math.max(1, next - Date.now()));
+      this.wake = false;
+    }
+  }
+
+  /** Where a brand-new poller starts: "now", or a date. Failing, it is tried again next run. */
+  private async initialSync(): Promise<void> {
+    try {
+      const { initialSync } = this.input;
+      await this.applyReset(initialSync === 'now' ? { to: 'now' } : { to: 'date', date: initialSync });
+      this.state.lastError = null;
+    } catch (error) {
+      this.state.lastError = `initial sync failed: ${messageOf(error)}`;
+    }
+  }
+
+  private async applyResets(): Promise<void> {
+    while (this.resets.length > 0) {
+      const { ticket, target } = this.resets[0];
+      let failure: string | null = null;
+      try {
+        await this.applyReset(target);
+      } catch (error) {
+        failure = `reset failed: ${messageOf(error)}`;
+      }
+      this.resets.shift();
+      this.resetOutcomes.set(ticket, failure);
+      this.wake = true;
+    }
+  }
+
+  private async applyReset(target: ResetTarget): Promise<void> {
+    if (target.to === 'event') {
+      this.state.cursor = target.eventId;
+      this.state.backfillFrom = null;
+    } else if (target.to === 'now') {
+      this.state.cursor = await allegro(RUN_ACTIVITY).latestEventId({ account: this.input.account });
+      this.state.backfillFrom = null;
+    } else {
+      await this.resetToDate(target.date);
+    }
+    this.synced = true;
+  }
+
+  /**
+   * An event id cannot be computed from a date. Within the journal's 60 days, find the first
+   * event at or after it by reading; older: start from "now" and backfill the checkout forms.
+   */
+  private async resetToDate(date: string): Promise<void> {
+    const at = Date.parse(date);
+    if (Date.now() - at < JOURNAL_REACH_MS) {
+      this.state.cursor = await allegro(RUN_ACTIVITY).locateEventCursor({ account: this.input.account, date, pageSize: this.input.pageSize });
+      this.state.backfillFrom = null;
+    } else {
+      // "Now" first, so that nothing between the backfill's end and the cursor is missed.
+      this.state.cursor = await allegro(RUN_ACTIVITY).latestEventId({ account: this.input.account });
+      this.state.backfillFrom = new Date(at).toISOString();
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
+    const { account, policy, orderTiming, pageSize } = this.input;
+    try {
+      if (this.state.backfillFrom) {
+        const statuses = IMPORT_STAGES.slice(IMPORT_STAGES.indexOf(policy.stage));
+        const done = await allegro(BACKFILL_ACTIVITY).backfillOrders({
+          account,
+          policy,
+          orderTiming,
+          from: this.state.backfillFrom,
+          to: new Date().toISOString(),
+          statuses: [...statuses],
+        });
+        this.state.ordersStarted += done.dispatched;
+        this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + done.alreadyDone;
+        this.state.backfillFrom = null;
+      }
+      for (;;) {
+        const events = await allegro(RUN_ACTIVITY).readOrderEvents({ account, from: this.state.cursor, limit: pageSize });
+        if (events.length === 0) break;
+        const superseded = this.noteUnpaidLines(events);
+        const result = await dispatchOrderEvents({ account, policy, orderTiming, events, superseded });
+        if (result.cursor !== null) this.state.cursor = result.cursor;
+        this.state.eventsSeen += events.length;
+        this.state.lastEventAt = events[events.length - 1].occurredAt;
+        this.state.ordersStarted += result.dispatched;
+        this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + result.alreadyDone;
+        const more = events.length >= pageSize;
+        if (!more || this.resets.length > 0 || this.state.paused || workflowInfo().continueAsNewSuggested) break;
+      }
+      this.state.lastImportAt = new Date().toISOString();
+      this.state.lastError = null;
+    } catch (error) {
+      // The cursor stayed before what failed; the next run repeats it (dispatch is idempotent).
+      this.state.lastError = messageOf(error);
+      log.warn('poll run failed', { account, error: this.state.lastError });
+    }
+    try {
+      this.waitingOrders = await countWaitingOrders({ account });
+    } catch (error) {
+      log.warn('could not count waiting orders', { account, error: messageOf(error) });
+    }
+  }
+
+  /**
+   * Merged payments: Allegro replaces unpaid checkout forms by a new one holding the same line
+   * ids. Remember the lines of unpaid forms; a different form showing one of them supersedes
+   * the old form, whose workflow is waiting for payment that will never come.
+   */
+  private noteUnpaidLines(events: PolledEvent[]): { checkoutFormId: string; byCheckoutFormId: string }[] {
+    const lines = (this.state.unpaidLines ??= {});
+    const pairs = new Map<string, string>();
+    for (const event of events) {
+      const formId = event.checkoutFormId;
+      if (!formId) continue;
+      for (const line of event.lineItemIds) {
+        const owner = lines[line];
+        if (owner !== undefined && owner !== formId) pairs.set(owner, formId);
+        delete lines[line];
+        // Re-inserted at the end: object keys keep insertion order, the cap drops the oldest.
+        if (UNPAID_EVENT_TYPES.has(event.type)) lines[line] = formId;
+      }
+    }
+    const keys = Object.keys(lines);
+    for (let i = 0; i < keys.length - UNPAID_LINES_CAP; i++) delete lines[keys[i]];
+    return [...pairs].map(([checkoutFormId, byCheckoutFormId]) => ({ checkoutFormId, byCheckoutFormId }));
+  }
+
+  private status(): PollerStatus {
+    const { unpaidLines: _lines, ...state } = this.state;
+    return { ...state, account: this.input.account, waitingOrders: this.waitingOrders, schedule: this.input.schedule };
+  }
+}
+
+function validateResetTarget(target: ResetTarget): void {
+  if (target.to === 'event' && !/^\d+$/.test(target.eventId)) {
+    throw new Error(`an event id is a number (Allegro's event ids are numeric strings), got "${target.eventId}"`);
+  }
+  if (target.to === 'date') {
+    const at = Date.parse(target.date);
+    if (!Number.isFinite(at)) throw new Error(`not a date: "${target.date}"`);
+    if (at > Date.now()) throw new Error(`the date ${target.date} is in the future`);
+  }
+  if (!['event', 'now', 'date'].includes(target.to)) throw new Error(`unknown reset target ${JSON.stringify(target)}`);
+}
+
+function messageOf(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  const text = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+  return text.slice(0, 500);
+}
