@@ -10,7 +10,12 @@ import type { OptimaGateway } from '../domain/types';
 /** The part of AllegroClient the activities use (tests may hand in a narrower fake). */
 export type AllegroPort = Pick<
   AllegroClient,
-  'getEventStats' | 'getOrderEvents' | 'getCheckoutForm' | 'iterateCheckoutForms' | 'getProductOffer' | 'setFulfillmentStatus'
+  | 'getEventStats'
+  | 'getOrderEvents'
+  | 'getCheckoutForm'
+  | 'iterateCheckoutForms'
+  | 'getProductOffer'
+  | 'setFulfillmentStatus'
 >;
 
 export interface ActivityDeps {

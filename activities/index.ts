@@ -66,6 +66,10 @@ const TYPED_ERRORS = new Set<string>(Object.values(ERROR_TYPES));
 function toFailure(error: unknown): unknown {
   if (!(error instanceof Error) || !TYPED_ERRORS.has(error.name)) return error;
   const details =
-    error instanceof NeedsPersonError ? [{ reason: error.reason }] : 'details' in error ? [(error as { details: unknown }).details] : [];
+    error instanceof NeedsPersonError
+      ? [{ reason: error.reason }]
+      : 'details' in error
+        ? [(error as { details: unknown }).details]
+        : [];
   return ApplicationFailure.create({ type: error.name, message: error.message, details, cause: error });
 }

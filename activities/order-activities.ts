@@ -8,7 +8,13 @@ import type { CheckoutForm, CheckoutFormLineItem } from '../domain/allegro';
 import { chooseContractor, contractorIdentity } from '../domain/contractor';
 import { buildDocumentDraft, paymentFormIdByName, type LineMatch } from '../domain/draft';
 import { NeedsPersonError, PermanentError, TransientError } from '../domain/errors';
-import { newProductDraft, offerLinkKey, productLookups, type OfferDetails, type ProductLookup } from '../domain/products';
+import {
+  newProductDraft,
+  offerLinkKey,
+  productLookups,
+  type OfferDetails,
+  type ProductLookup,
+} from '../domain/products';
 import type { ContractorRef, ImportPolicy, OptimaGateway, OptimaReferenceData, ProductRef } from '../domain/types';
 import type { ProductOffer } from './allegro/client';
 import type { ActivityDeps, AllegroPort } from './deps';
@@ -44,7 +50,15 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
     },
 
     async createDocument({ account, order, lines, contractor, policy, importedAt }) {
-      const result = buildDocumentDraft({ account, order, lines, contractor, reference: await reference(), policy, importedAt });
+      const result = buildDocumentDraft({
+        account,
+        order,
+        lines,
+        contractor,
+        reference: await reference(),
+        policy,
+        importedAt,
+      });
       if (!result.ok) throw new NeedsPersonError(result.reason, result.message);
       return optima.createDocument(result.draft);
     },
@@ -58,7 +72,10 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
         });
       }
       if (contractorLinkKey && !(await optima.findContractorByLink(contractorLinkKey))) {
-        throw new PermanentError(`the buyer link ${contractorLinkKey} is missing in Optima`, { system: 'optima', code: 'LINK_MISSING' });
+        throw new PermanentError(`the buyer link ${contractorLinkKey} is missing in Optima`, {
+          system: 'optima',
+          code: 'LINK_MISSING',
+        });
       }
       if (!markProcessing) return { markedProcessing: false };
       return { markedProcessing: await markProcessingOnAllegro(deps.allegro(account), checkoutFormId) };
@@ -114,7 +131,11 @@ async function matchLine(
   }
   switch (policy.productNotFound) {
     case 'create':
-      return { lineItemId: line.id, product: await optima.createProduct(newProductDraft(line, offer, account, policy)), rule: 'created' };
+      return {
+        lineItemId: line.id,
+        product: await optima.createProduct(newProductDraft(line, offer, account, policy)),
+        rule: 'created',
+      };
     case 'lineWithoutCard':
       return { lineItemId: line.id, product: null, rule: 'none' };
     case 'wait':
@@ -175,7 +196,8 @@ async function matchBuyer(
   const searches: { rule: 'nip' | 'email'; find: () => Promise<ContractorRef[]> }[] = [];
   const nip = identity.nip;
   if (policy.checkContractorByNip && nip) searches.push({ rule: 'nip', find: () => optima.findContractorsByNip(nip) });
-  if (policy.matchContractorByEmail) searches.push({ rule: 'email', find: () => optima.findContractorsByEmail(identity.email) });
+  if (policy.matchContractorByEmail)
+    searches.push({ rule: 'email', find: () => optima.findContractorsByEmail(identity.email) });
   for (const { rule, find } of searches) {
     const choice = chooseContractor(await find(), rule);
     if (choice.kind === 'ambiguous') throw new NeedsPersonError('ambiguous-contractor', choice.message);
@@ -195,7 +217,10 @@ async function matchBuyer(
       );
     }
   }
-  const contractor = await optima.createContractor({ ...identity.draft, ...(paymentFormId !== undefined ? { paymentFormId } : {}) });
+  const contractor = await optima.createContractor({
+    ...identity.draft,
+    ...(paymentFormId !== undefined ? { paymentFormId } : {}),
+  });
   return { contractor, linkKey: identity.linkKey, rule: 'created' };
 }
 
@@ -207,7 +232,8 @@ async function matchBuyer(
 async function markProcessingOnAllegro(allegro: AllegroPort, checkoutFormId: string): Promise<boolean> {
   const form = await allegro.getCheckoutForm(checkoutFormId);
   const fulfillment = form.fulfillment?.status ?? 'NEW';
-  if (form.status !== 'READY_FOR_PROCESSING' || fulfillment !== 'NEW' || form.fulfillment?.provider?.id === 'ALLEGRO') return false;
+  if (form.status !== 'READY_FOR_PROCESSING' || fulfillment !== 'NEW' || form.fulfillment?.provider?.id === 'ALLEGRO')
+    return false;
   try {
     await allegro.setFulfillmentStatus(checkoutFormId, 'PROCESSING', form.revision ?? undefined);
   } catch (error) {

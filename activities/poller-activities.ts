@@ -5,7 +5,12 @@
  * after a crash or a reset, starts nothing twice; a failed workflow may start again.
  */
 import { activityInfo, heartbeat, log as activityLog } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import type { OrderEvent } from '../domain/allegro';
 import { SEARCH_ATTRIBUTES, type ImportPolicy } from '../domain/types';
 import {
@@ -35,6 +40,37 @@ interface BackfillProgress {
   boughtAt: string;
 }
 
+/**
+ * Starts the order's workflow, or signals the running one. A completed workflow is not started
+ * again (WorkflowExecutionAlreadyStartedError); a failed one may be. The poller and the CLI's
+ * backfill both dispatch through here.
+ */
+export async function startOrderWorkflow(
+  temporal: Client,
+  order: {
+    account: string;
+    checkoutFormId: string;
+    policy: ImportPolicy;
+    timing?: OrderTiming;
+    event: OrderEventSignal;
+    taskQueue: string;
+  },
+): Promise<void> {
+  const { account, checkoutFormId, policy, timing, event, taskQueue } = order;
+  await temporal.workflow.signalWithStart<typeof importOrder, [OrderEventSignal]>('importOrder', {
+    workflowId: orderWorkflowId(account, checkoutFormId),
+    taskQueue,
+    args: [{ account, checkoutFormId, policy, ...(timing ? { timing } : {}) }],
+    signal: orderEventSignal,
+    signalArgs: [event],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    typedSearchAttributes: [
+      { key: ORDER_ID, value: checkoutFormId },
+      { key: ACCOUNT, value: account },
+    ],
+  });
+}
+
 export function createPollerActivities(deps: ActivityDeps): PollerActivities {
   const concurrency = deps.dispatchConcurrency ?? 8;
   const log = () => deps.log ?? activityLog;
@@ -48,22 +84,21 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     timing: OrderTiming | undefined,
   ): Promise<Outcome> {
     try {
-      await deps.temporal.workflow.signalWithStart<typeof importOrder, [OrderEventSignal]>('importOrder', {
-        workflowId: orderWorkflowId(account, checkoutFormId),
+      await startOrderWorkflow(deps.temporal, {
+        account,
+        checkoutFormId,
+        policy,
+        timing,
+        event,
         taskQueue: deps.taskQueue,
-        args: [{ account, checkoutFormId, policy, ...(timing ? { timing } : {}) }],
-        signal: orderEventSignal,
-        signalArgs: [event],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        typedSearchAttributes: [
-          { key: ORDER_ID, value: checkoutFormId },
-          { key: ACCOUNT, value: account },
-        ],
       });
       return 'dispatched';
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      if (CANCEL_EVENT_TYPES.has(event.type) && (await startCancellation(account, checkoutFormId, event.type, policy))) {
+      if (
+        CANCEL_EVENT_TYPES.has(event.type) &&
+        (await startCancellation(account, checkoutFormId, event.type, policy))
+      ) {
         return 'cancellationStarted';
       }
       return 'alreadyDone';
@@ -71,7 +106,12 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
   }
 
   /** A cancel event after the order's workflow completed with a document: the short cancel path. */
-  async function startCancellation(account: string, checkoutFormId: string, eventType: string, policy: ImportPolicy): Promise<boolean> {
+  async function startCancellation(
+    account: string,
+    checkoutFormId: string,
+    eventType: string,
+    policy: ImportPolicy,
+  ): Promise<boolean> {
     const order = await deps.temporal.workflow.getHandle(orderWorkflowId(account, checkoutFormId)).describe();
     if (order.typedSearchAttributes.get(ORDER_STATUS) !== 'Imported') return false;
     try {
@@ -129,7 +169,8 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       for (const event of events) {
         if (!event.checkoutFormId) continue;
         const kept = perForm.get(event.checkoutFormId);
-        if (!kept || !CANCEL_EVENT_TYPES.has(kept.type) || CANCEL_EVENT_TYPES.has(event.type)) perForm.set(event.checkoutFormId, event);
+        if (!kept || !CANCEL_EVENT_TYPES.has(kept.type) || CANCEL_EVENT_TYPES.has(event.type))
+          perForm.set(event.checkoutFormId, event);
       }
       await mapLimited([...perForm.values()], concurrency, async (event) => {
         const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
@@ -139,7 +180,9 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       });
       for (const { checkoutFormId, byCheckoutFormId } of superseded) {
         try {
-          await deps.temporal.workflow.getHandle(orderWorkflowId(account, checkoutFormId)).signal(supersededSignal, { byCheckoutFormId });
+          await deps.temporal.workflow
+            .getHandle(orderWorkflowId(account, checkoutFormId))
+            .signal(supersededSignal, { byCheckoutFormId });
         } catch (error) {
           // Not running (already imported, or never started): nothing waits for payment there.
           if (!(error instanceof WorkflowNotFoundError)) throw error;
@@ -159,15 +202,23 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
         const since = resume?.statusIndex === statusIndex ? resume.boughtAt : from;
         let batch: { id: string; boughtAt: string }[] = [];
         const flush = async () => {
-          const outcomes = await mapLimited(batch, concurrency, (form) => dispatchOne(account, form.id, event, policy, orderTiming));
+          const outcomes = await mapLimited(batch, concurrency, (form) =>
+            dispatchOne(account, form.id, event, policy, orderTiming),
+          );
           for (const outcome of outcomes) {
             if (outcome === 'dispatched') totals.dispatched++;
             else totals.alreadyDone++;
           }
-          if (batch.length > 0) heartbeat({ statusIndex, boughtAt: batch[batch.length - 1].boughtAt } satisfies BackfillProgress);
+          if (batch.length > 0)
+            heartbeat({ statusIndex, boughtAt: batch[batch.length - 1].boughtAt } satisfies BackfillProgress);
           batch = [];
         };
-        const forms = allegro.iterateCheckoutForms({ status: statuses[statusIndex], boughtAtGte: since, boughtAtLte: to, sort: 'lineItems.boughtAt' });
+        const forms = allegro.iterateCheckoutForms({
+          status: statuses[statusIndex],
+          boughtAtGte: since,
+          boughtAtLte: to,
+          sort: 'lineItems.boughtAt',
+        });
         for await (const form of forms) {
           if (seen.has(form.id)) continue;
           seen.add(form.id);

@@ -52,9 +52,13 @@ export interface OrderActivities {
     importedAt: string;
   }): Promise<DocumentRef>;
   /** Confirms order → document and buyer → contractor; optionally marks the order PROCESSING. */
-  recordLink(input: OrderRef & { documentId: number; contractorLinkKey?: string; markProcessing: boolean }): Promise<LinkRecord>;
+  recordLink(
+    input: OrderRef & { documentId: number; contractorLinkKey?: string; markProcessing: boolean },
+  ): Promise<LinkRecord>;
   /** Buyer cancelled after the document: annotate or cancel it, never delete. Null: no document. */
-  cancelDocument(input: OrderRef & { mode: ImportPolicy['cancelledAfterDocument']; reason: string }): Promise<DocumentRef | null>;
+  cancelDocument(
+    input: OrderRef & { mode: ImportPolicy['cancelledAfterDocument']; reason: string },
+  ): Promise<DocumentRef | null>;
 }
 
 /** An Allegro order event reduced to what the poller needs (history stays small). */

@@ -6,10 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { AllegroClient, type AllegroTarget } from '../activities/allegro/client';
+import { Client, Connection } from '@temporalio/client';
+import { AllegroClient } from '../activities/allegro/client';
 import { FileTokenStore } from '../activities/allegro/token-store';
 import { createOptimaGateway } from '../activities/optima';
+import { allegroTarget, temporalConnectionOptions } from '../config/connections';
 import { loadSettings, SETTINGS_FILE_ENV, type Settings } from '../config/settings';
 import type { OptimaGateway } from '../domain/types';
 import { UsageError } from './command';
@@ -34,32 +35,6 @@ export interface CliIo {
 export const DEFAULT_SETTINGS_FILE = 'settings.yaml';
 /** How long a CLI waits for Temporal before saying it is unreachable. */
 const TEMPORAL_CONNECT_TIMEOUT = '5s';
-
-/** Address, TLS and API key from the settings (Temporal Cloud needs the last two). */
-export function temporalConnectionOptions(settings: Settings, cwd: string): ConnectionOptions {
-  const { address, tls, apiKey } = settings.temporal;
-  const options: ConnectionOptions = { address };
-  if (tls) {
-    const read = (file: string) => fs.readFileSync(path.resolve(cwd, file));
-    options.tls = {
-      ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
-      ...(tls.caFile ? { serverRootCACertificate: read(tls.caFile) } : {}),
-      ...(tls.certFile && tls.keyFile ? { clientCertPair: { crt: read(tls.certFile), key: read(tls.keyFile) } } : {}),
-    };
-  }
-  if (apiKey) {
-    options.apiKey = apiKey;
-    // An API key only travels over TLS (Temporal Cloud); the system CAs do when none is set.
-    options.tls ??= true;
-  }
-  return options;
-}
-
-/** The simulator serves the API and OAuth on one base URL. */
-export function allegroTarget(settings: Settings): AllegroTarget {
-  const { environment, simulatorUrl } = settings.allegro;
-  return environment === 'simulator' ? { baseUrl: simulatorUrl ?? '' } : environment;
-}
 
 export class CommandContext {
   private loaded?: Settings;

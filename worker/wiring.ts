@@ -3,14 +3,14 @@
  * and a client for the poller's dispatch, one Allegro client per configured account (sharing
  * the token store), the Optima gateway (embedded or SQL Server), and the activities.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
-import { AllegroClient, type AllegroTarget } from '../activities/allegro/client';
+import { AllegroClient } from '../activities/allegro/client';
 import { FileTokenStore, type TokenStore } from '../activities/allegro/token-store';
 import { createOptimaGateway } from '../activities/optima';
+import { allegroTarget, temporalConnectionOptions } from '../config/connections';
 import type { Settings } from '../config/settings';
 import { PermanentError } from '../domain/errors';
 import type { OptimaGateway } from '../domain/types';
@@ -36,31 +36,6 @@ export interface WorkerWiring {
   close(): Promise<void>;
 }
 
-function allegroTarget(settings: Settings): AllegroTarget {
-  const { environment, simulatorUrl } = settings.allegro;
-  return environment === 'simulator' ? { baseUrl: simulatorUrl ?? '' } : environment;
-}
-
-/** TLS and API key as both connection kinds take them (Temporal Cloud needs them). */
-function temporalTls(settings: Settings, cwd: string): Pick<ConnectionOptions, 'tls' | 'apiKey'> {
-  const { tls, apiKey } = settings.temporal;
-  const read = (file: string) => fs.readFileSync(path.resolve(cwd, file));
-  const options: Pick<ConnectionOptions, 'tls' | 'apiKey'> = {};
-  if (tls) {
-    options.tls = {
-      ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
-      ...(tls.caFile ? { serverRootCACertificate: read(tls.caFile) } : {}),
-      ...(tls.certFile && tls.keyFile ? { clientCertPair: { crt: read(tls.certFile), key: read(tls.keyFile) } } : {}),
-    };
-  }
-  if (apiKey) {
-    options.apiKey = apiKey;
-    // An API key only travels over TLS; the system CAs serve when none is configured.
-    options.tls ??= true;
-  }
-  return options;
-}
-
 export async function wireWorker(settings: Settings, options: WiringOptions = {}): Promise<WorkerWiring> {
   const cwd = options.cwd ?? process.cwd();
   const opened: (() => Promise<void>)[] = [];
@@ -68,14 +43,15 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
     for (const close of opened.reverse()) await close().catch(() => undefined);
   };
   try {
-    const tls = temporalTls(settings, cwd);
-    const connection = await NativeConnection.connect({ address: settings.temporal.address, ...(tls as NativeConnectionOptions) });
+    const temporalOptions = temporalConnectionOptions(settings, cwd);
+    const connection = await NativeConnection.connect(temporalOptions as NativeConnectionOptions);
     opened.push(() => connection.close());
-    const clientConnection = await Connection.connect({ address: settings.temporal.address, ...tls });
+    const clientConnection = await Connection.connect(temporalOptions);
     opened.push(() => clientConnection.close());
     const client = new Client({ connection: clientConnection, namespace: settings.temporal.namespace });
 
-    const tokenStore = options.tokenStore ?? new FileTokenStore({ dir: path.resolve(cwd, settings.allegro.tokenStoreDir) });
+    const tokenStore =
+      options.tokenStore ?? new FileTokenStore({ dir: path.resolve(cwd, settings.allegro.tokenStoreDir) });
     const allegro = new Map<string, AllegroClient>();
     for (const { name } of settings.allegro.accounts) {
       const allegroClient = new AllegroClient({

@@ -23,7 +23,13 @@ import {
 } from '@temporalio/workflow';
 import type { CheckoutForm } from '../domain/allegro';
 import { ERROR_TYPES } from '../domain/errors';
-import { IMPORT_STAGES, type DocumentRef, type ImportPolicy, type ImportStage, type OrderStatus } from '../domain/types';
+import {
+  IMPORT_STAGES,
+  type DocumentRef,
+  type ImportPolicy,
+  type ImportStage,
+  type OrderStatus,
+} from '../domain/types';
 import type { OrderRef } from '../activities/types';
 import {
   orderEventSignal,
@@ -162,11 +168,15 @@ class OrderJourney {
       await this.step('recordLink', () =>
         recordLink({ ...this.ref, documentId: existing.document.id, markProcessing: this.policy.markProcessing }),
       );
-      const reason = existing.merged ? `merged payment: linked to the document of order ${existing.document.orderId}` : undefined;
+      const reason = existing.merged
+        ? `merged payment: linked to the document of order ${existing.document.orderId}`
+        : undefined;
       return this.imported(existing.document, reason);
     }
 
-    const lines = await this.step('matchProducts', () => matchProducts({ account: this.ref.account, order: form, policy: this.policy }));
+    const lines = await this.step('matchProducts', () =>
+      matchProducts({ account: this.ref.account, order: form, policy: this.policy }),
+    );
     const buyer = await this.step('matchContractor', () =>
       matchContractor({ account: this.ref.account, order: form, policy: this.policy }),
     );
@@ -249,7 +259,10 @@ class OrderJourney {
     );
     if (!document) return this.end('Cancelled', 'cancelled on Allegro before the document was created');
     this.setDocumentNumber(document.number);
-    return this.end('Cancelled', `cancelled on Allegro after the document: document ${mode === 'cancel' ? 'cancelled' : 'annotated'}`);
+    return this.end(
+      'Cancelled',
+      `cancelled on Allegro after the document: document ${mode === 'cancel' ? 'cancelled' : 'annotated'}`,
+    );
   }
 
   private imported(document: DocumentRef, reason?: string): ImportOrderResult {
@@ -262,7 +275,11 @@ class OrderJourney {
   end(status: OrderStatus, reason?: string): ImportOrderResult {
     this.setStatus(status, reason);
     log.info('order journey ended', { checkoutFormId: this.ref.checkoutFormId, status, reason });
-    return { status, ...(this.progress.documentNumber ? { documentNumber: this.progress.documentNumber } : {}), ...(reason ? { reason } : {}) };
+    return {
+      status,
+      ...(this.progress.documentNumber ? { documentNumber: this.progress.documentNumber } : {}),
+      ...(reason ? { reason } : {}),
+    };
   }
 
   /**
@@ -298,7 +315,9 @@ class OrderJourney {
     this.progress.attempts = this.licenceAttempts;
     if (now - this.licenceWaitSince >= this.licenceGiveUpMs) {
       const since = new Date(this.licenceWaitSince).toISOString();
-      await this.waitForPerson(`Optima licence unavailable since ${since} (${this.licenceAttempts} attempts): ${message}`);
+      await this.waitForPerson(
+        `Optima licence unavailable since ${since} (${this.licenceAttempts} attempts): ${message}`,
+      );
       return;
     }
     const delayMs = this.policy.licenceRetryDelaySeconds * 1000;
@@ -344,7 +363,9 @@ class OrderJourney {
       policy: this.policy,
       resume: {
         licenceAttempts: this.licenceAttempts,
-        ...(this.licenceWaitSince !== undefined ? { licenceWaitSince: new Date(this.licenceWaitSince).toISOString() } : {}),
+        ...(this.licenceWaitSince !== undefined
+          ? { licenceWaitSince: new Date(this.licenceWaitSince).toISOString() }
+          : {}),
       },
     });
   }

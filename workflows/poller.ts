@@ -151,7 +151,8 @@ class Poller {
       if (this.synced && (runs >= maxRuns || workflowInfo().continueAsNewSuggested)) {
         // A reset that arrives meanwhile is applied by this run first (only the loop applies them).
         await condition(() => allHandlersFinished() || this.resets.length > 0);
-        if (this.resets.length === 0) await continueAsNew<typeof pollAllegroEvents>({ ...this.input, state: this.state });
+        if (this.resets.length === 0)
+          await continueAsNew<typeof pollAllegroEvents>({ ...this.input, state: this.state });
       }
 
       const next = nextRunAfter(Date.now(), this.input.schedule);
@@ -207,7 +208,11 @@ class Poller {
   private async resetToDate(date: string): Promise<void> {
     const at = Date.parse(date);
     if (Date.now() - at < JOURNAL_REACH_MS) {
-      this.state.cursor = await allegro(RUN_ACTIVITY).locateEventCursor({ account: this.input.account, date, pageSize: this.input.pageSize });
+      this.state.cursor = await allegro(RUN_ACTIVITY).locateEventCursor({
+        account: this.input.account,
+        date,
+        pageSize: this.input.pageSize,
+      });
       this.state.backfillFrom = null;
     } else {
       // "Now" first, so that nothing between the backfill's end and the cursor is missed.
@@ -234,7 +239,11 @@ class Poller {
         this.state.backfillFrom = null;
       }
       for (;;) {
-        const events = await allegro(RUN_ACTIVITY).readOrderEvents({ account, from: this.state.cursor, limit: pageSize });
+        const events = await allegro(RUN_ACTIVITY).readOrderEvents({
+          account,
+          from: this.state.cursor,
+          limit: pageSize,
+        });
         if (events.length === 0) break;
         const superseded = this.noteUnpaidLines(events);
         const result = await dispatchOrderEvents({ account, policy, orderTiming, events, superseded });

@@ -2,14 +2,13 @@
  * backfill: import the orders of a past period. Open-ended (--from only) it is the poller's
  * reset to a date; a closed window (--to) is dispatched from here, leaving the poller alone.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
-import { BACKFILL_EVENT_TYPE } from '../../activities/poller-activities';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { BACKFILL_EVENT_TYPE, startOrderWorkflow } from '../../activities/poller-activities';
 import { toImportPolicy } from '../../config/settings';
 import { IMPORT_STAGES } from '../../domain/types';
-import { orderEventSignal, orderWorkflowId, type OrderEventSignal } from '../../workflows/definitions';
-import { ACCOUNT, ORDER_ID } from '../../workflows/search-attributes';
+import type { OrderEventSignal } from '../../workflows/definitions';
 import { EXIT, isoOption, UsageError, type CommandSpec } from '../command';
-import { pollerStatusLines, resetPoller, runningPoller, WORKFLOW_TYPES } from '../ops';
+import { pollerStatusLines, resetPoller, runningPoller } from '../ops';
 
 /** Starts or signals this many orders at once. */
 const DISPATCH_BATCH = 8;
@@ -70,18 +69,7 @@ export const backfill: CommandSpec = {
     const dispatch = async (checkoutFormId: string): Promise<void> => {
       try {
         // As the poller: a finished order is not started again, a failed one may be.
-        await client.workflow.signalWithStart(WORKFLOW_TYPES.order, {
-          workflowId: orderWorkflowId(account, checkoutFormId),
-          taskQueue,
-          args: [{ account, checkoutFormId, policy }],
-          signal: orderEventSignal,
-          signalArgs: [event],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-          typedSearchAttributes: [
-            { key: ORDER_ID, value: checkoutFormId },
-            { key: ACCOUNT, value: account },
-          ],
-        });
+        await startOrderWorkflow(client, { account, checkoutFormId, policy, event, taskQueue });
         totals.dispatched += 1;
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) totals.finished += 1;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Settings } from '../../config/settings';
 import { ensureSearchAttributes, startDevServer } from '../../scripts/dev-server';
-import { temporalConnectionOptions } from '../context';
+import { temporalConnectionOptions } from '../../config/connections';
 
 export interface DemoTemporal {
   address: string;

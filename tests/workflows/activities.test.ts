@@ -64,7 +64,12 @@ describe('order activities', () => {
 
   test('matchProducts: EAN, code and name matches, a created card, and the saved links on the second call', async () => {
     const orderId = standIns.simulator.admin.addOrder({
-      lines: [{ offerId: '17000000001' }, { offerId: '17000000005' }, { offerId: '17000000006' }, { offerId: '17000000012' }],
+      lines: [
+        { offerId: '17000000001' },
+        { offerId: '17000000005' },
+        { offerId: '17000000006' },
+        { offerId: '17000000012' },
+      ],
       status: 'READY_FOR_PROCESSING',
     });
     const order = await fetch(orderId);
@@ -82,7 +87,10 @@ describe('order activities', () => {
   });
 
   test('matchProducts with productNotFound = lineWithoutCard or wait', async () => {
-    const orderId = standIns.simulator.admin.addOrder({ lines: [{ offerId: '17000000012' }], status: 'READY_FOR_PROCESSING' });
+    const orderId = standIns.simulator.admin.addOrder({
+      lines: [{ offerId: '17000000012' }],
+      status: 'READY_FOR_PROCESSING',
+    });
     const order = await fetch(orderId);
     const none = await run(activities.matchProducts, {
       account: standIns.account,
@@ -91,7 +99,11 @@ describe('order activities', () => {
     });
     expect(none).toEqual([{ lineItemId: order.lineItems[0].id, product: null, rule: 'none' }]);
     const failure = await failureOf(
-      run(activities.matchProducts, { account: standIns.account, order, policy: { ...policy, productNotFound: 'wait' } }),
+      run(activities.matchProducts, {
+        account: standIns.account,
+        order,
+        policy: { ...policy, productNotFound: 'wait' },
+      }),
     );
     expect(failure.type).toBe('NeedsPersonError');
     expect(failure.details).toEqual([{ reason: 'product-not-found' }]);
@@ -119,7 +131,10 @@ describe('order activities', () => {
     expect(failure.details).toEqual([{ reason: 'unmapped-payment' }]);
     expect(failure.message).toMatch(/SOMETHING_NEW/);
 
-    const mapped = { ...policy, paymentMappings: [...policy.paymentMappings, { type: 'SOMETHING_NEW', paymentForm: 'przelew' }] };
+    const mapped = {
+      ...policy,
+      paymentMappings: [...policy.paymentMappings, { type: 'SOMETHING_NEW', paymentForm: 'przelew' }],
+    };
     const first = await run(activities.createDocument, { ...input, policy: mapped });
     const second = await run(activities.createDocument, { ...input, policy: mapped });
     expect(first.existed).toBe(false);
@@ -131,7 +146,9 @@ describe('order activities', () => {
     const orderId = standIns.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     const order = await fetch(orderId);
     const lineIds = order.lineItems.map((l) => l.id);
-    expect(await run(activities.findExistingDocument, { account: standIns.account, checkoutFormId: orderId, lineIds })).toBeNull();
+    expect(
+      await run(activities.findExistingDocument, { account: standIns.account, checkoutFormId: orderId, lineIds }),
+    ).toBeNull();
 
     const lines = await run(activities.matchProducts, { account: standIns.account, order, policy });
     const { contractor } = await run(activities.matchContractor, { account: standIns.account, order, policy });
@@ -143,11 +160,17 @@ describe('order activities', () => {
       policy,
       importedAt: new Date().toISOString(),
     });
-    expect(await run(activities.findExistingDocument, { account: standIns.account, checkoutFormId: orderId, lineIds })).toMatchObject({
+    expect(
+      await run(activities.findExistingDocument, { account: standIns.account, checkoutFormId: orderId, lineIds }),
+    ).toMatchObject({
       merged: false,
       document: { id: document.id },
     });
-    const merged = await run(activities.findExistingDocument, { account: standIns.account, checkoutFormId: 'new-form', lineIds });
+    const merged = await run(activities.findExistingDocument, {
+      account: standIns.account,
+      checkoutFormId: 'new-form',
+      lineIds,
+    });
     expect(merged).toMatchObject({ merged: true, document: { id: document.id, orderId } });
     expect(await standIns.optima.findDocumentByOrder('new-form')).toMatchObject({ id: document.id });
   });
@@ -155,7 +178,12 @@ describe('order activities', () => {
   test('recordLink refuses a missing link; marks PROCESSING once, not again (Allegro caps status changes)', async () => {
     const orderId = standIns.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     const missing = await failureOf(
-      run(activities.recordLink, { account: standIns.account, checkoutFormId: orderId, documentId: 1, markProcessing: false }),
+      run(activities.recordLink, {
+        account: standIns.account,
+        checkoutFormId: orderId,
+        documentId: 1,
+        markProcessing: false,
+      }),
     );
     expect(missing.type).toBe('PermanentError');
 
@@ -170,7 +198,12 @@ describe('order activities', () => {
       policy,
       importedAt: new Date().toISOString(),
     });
-    const link = { account: standIns.account, checkoutFormId: orderId, documentId: document.id, contractorLinkKey: buyer.linkKey };
+    const link = {
+      account: standIns.account,
+      checkoutFormId: orderId,
+      documentId: document.id,
+      contractorLinkKey: buyer.linkKey,
+    };
     expect(await run(activities.recordLink, { ...link, markProcessing: true })).toEqual({ markedProcessing: true });
     expect(await run(activities.recordLink, { ...link, markProcessing: true })).toEqual({ markedProcessing: false });
     expect(standIns.simulator.admin.stats().requests['PUT /order/checkout-forms/{id}/fulfillment']).toBe(1);
@@ -179,7 +212,12 @@ describe('order activities', () => {
 
   test('cancelDocument without a document is null (nothing to cancel)', async () => {
     expect(
-      await run(activities.cancelDocument, { account: standIns.account, checkoutFormId: 'no-such', mode: 'cancel', reason: 'test' }),
+      await run(activities.cancelDocument, {
+        account: standIns.account,
+        checkoutFormId: 'no-such',
+        mode: 'cancel',
+        reason: 'test',
+      }),
     ).toBeNull();
   });
 });
@@ -187,7 +225,10 @@ describe('order activities', () => {
 describe('poller activities', () => {
   test('readOrderEvents gives compact events; latestEventId is the newest; locateEventCursor finds the event before a date', async () => {
     const day = 24 * 3600_000;
-    const [old] = standIns.simulator.admin.addOrders(1, { status: 'READY_FOR_PROCESSING', occurredAt: new Date(Date.now() - 5 * day) });
+    const [old] = standIns.simulator.admin.addOrders(1, {
+      status: 'READY_FOR_PROCESSING',
+      occurredAt: new Date(Date.now() - 5 * day),
+    });
     const recent = standIns.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     const events = await run(activities.readOrderEvents, { account: standIns.account, from: null, limit: 100 });
     expect(events.map((e) => e.checkoutFormId)).toEqual([old, old, recent, recent]);
@@ -230,15 +271,25 @@ describe('poller activities', () => {
         { id: '13', type: 'READY_FOR_PROCESSING', occurredAt: at, checkoutFormId: other, lineItemIds: ['l2'] },
       ],
     };
-    expect(await run(activities.dispatchOrderEvents, input)).toEqual({ cursor: '13', dispatched: 2, alreadyDone: 0, cancellationsStarted: 0 });
+    expect(await run(activities.dispatchOrderEvents, input)).toEqual({
+      cursor: '13',
+      dispatched: 2,
+      alreadyDone: 0,
+      cancellationsStarted: 0,
+    });
     const handle = client.workflow.getHandle(orderWorkflowId(standIns.account, form));
     const started = await handle.describe();
     expect(started.taskQueue).toBe(taskQueue);
 
     // Running (no worker here): the next dispatch is a signal to the same run.
     await run(activities.dispatchOrderEvents, { ...input, events: input.events.slice(2, 3) });
-    const signals = ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
-    expect(signals.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)).toEqual(['orderEvent', 'orderEvent']);
+    const signals = ((await handle.fetchHistory()).events ?? []).filter(
+      (e) => e.workflowExecutionSignaledEventAttributes,
+    );
+    expect(signals.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)).toEqual([
+      'orderEvent',
+      'orderEvent',
+    ]);
     expect((await handle.describe()).runId).toBe(started.runId);
 
     await handle.terminate('test');
@@ -254,7 +305,7 @@ describe('poller activities', () => {
     const old = standIns.simulator.admin.addOrders(4, {
       status: 'READY_FOR_PROCESSING',
       occurredAt: new Date(Date.now() - 80 * day),
-      spreadOverSeconds: 4 * day / 1000,
+      spreadOverSeconds: (4 * day) / 1000,
     });
     const input = {
       account: standIns.account,
@@ -265,10 +316,10 @@ describe('poller activities', () => {
     };
     // A retry after a crash: the heartbeat said the first two were done.
     const third = standIns.simulator.admin.getOrder(old[2])!;
-    const resumed = await new MockActivityEnvironment({ heartbeatDetails: { statusIndex: 0, boughtAt: third.lineItems[0].boughtAt } }, quiet).run(
-      activities.backfillOrders,
-      input,
-    );
+    const resumed = await new MockActivityEnvironment(
+      { heartbeatDetails: { statusIndex: 0, boughtAt: third.lineItems[0].boughtAt } },
+      quiet,
+    ).run(activities.backfillOrders, input);
     expect(resumed).toEqual({ forms: 2, dispatched: 2, alreadyDone: 0 });
     const all = await run(activities.backfillOrders, input);
     expect(all.forms).toBe(4);

@@ -46,7 +46,8 @@ try {
 
 function bundle(): { codePath: string } {
   const codePath = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE;
-  if (!codePath) throw new Error(process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE_ERROR ?? 'no shared workflow bundle: run through jest');
+  if (!codePath)
+    throw new Error(process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE_ERROR ?? 'no shared workflow bundle: run through jest');
   return { codePath };
 }
 
@@ -155,7 +156,11 @@ export async function startEnv(options: { seed?: number } = {}): Promise<TestEnv
 }
 
 /** Polls `probe` until it returns a defined value (workflows progress asynchronously). */
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -165,13 +170,18 @@ export async function eventually<T>(probe: () => Promise<T | undefined> | T | un
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 /** Waits until the order workflow's progress satisfies `test`, and returns it. */
-export function progressWhen(handle: WorkflowHandle, test: (p: OrderProgress) => boolean, what: string): Promise<OrderProgress> {
+export function progressWhen(
+  handle: WorkflowHandle,
+  test: (p: OrderProgress) => boolean,
+  what: string,
+): Promise<OrderProgress> {
   return eventually(async () => {
     const progress = await handle.query(orderProgressQuery);
     return test(progress) ? progress : undefined;
@@ -190,7 +200,9 @@ export interface DocumentRow {
 
 export function documentsOf(env: { optimaDb: EmbeddedOptima }, orderIds: string[]): DocumentRow[] {
   const marks = orderIds.map(() => '?').join(', ');
-  return env.optimaDb.company.prepare(`SELECT * FROM CDN.TraNag WHERE TrN_NumerObcy IN (${marks})`).all(...orderIds) as DocumentRow[];
+  return env.optimaDb.company
+    .prepare(`SELECT * FROM CDN.TraNag WHERE TrN_NumerObcy IN (${marks})`)
+    .all(...orderIds) as DocumentRow[];
 }
 
 export function countRows(env: { optimaDb: EmbeddedOptima }, table: string): number {
@@ -204,7 +216,10 @@ export function countRows(env: { optimaDb: EmbeddedOptima }, table: string): num
 export async function replayRunsOfThisFile(): Promise<{ replayed: number; failures: string[] }> {
   const client = await testClient();
   const queues = usedTaskQueues.map((q) => `'${q}'`).join(', ');
-  const runs = client.workflow.list({ query: `TaskQueue IN (${queues}) AND ExecutionStatus != 'Running'`, pageSize: 100 });
+  const runs = client.workflow.list({
+    query: `TaskQueue IN (${queues}) AND ExecutionStatus != 'Running'`,
+    pageSize: 100,
+  });
   const failures: string[] = [];
   let replayed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: bundle() }, runs.intoHistories())) {

@@ -46,14 +46,16 @@ interface LineRow {
 
 function linesOf(documentId: number): LineRow[] {
   return env.optimaDb.company
-    .prepare('SELECT TrE_TwrKod, TrE_Ilosc, TrE_WartoscBrutto, TrE_Stawka FROM CDN.TraElem WHERE TrE_TrNId = ? ORDER BY TrE_Lp')
+    .prepare(
+      'SELECT TrE_TwrKod, TrE_Ilosc, TrE_WartoscBrutto, TrE_Stawka FROM CDN.TraElem WHERE TrE_TrNId = ? ORDER BY TrE_Lp',
+    )
     .all(documentId) as LineRow[];
 }
 
 const minor = (value: number) => Math.round(Number(value) * 100);
 
 describe('importOrder', () => {
-  test('imports a paid order: one RO with its lines, the delivery line and Allegro\'s total', async () => {
+  test("imports a paid order: one RO with its lines, the delivery line and Allegro's total", async () => {
     const orderId = env.simulator.admin.addOrder({
       buyer: 'company',
       lines: [{ offerId: '17000000001', quantity: 2 }, { offerId: '17000000004' }],
@@ -80,7 +82,9 @@ describe('importOrder', () => {
     ]);
     expect(minor(lines[0].TrE_WartoscBrutto)).toBe(2 * parseMinor(form.lineItems[0].price.amount));
     expect(minor(lines[2].TrE_WartoscBrutto)).toBe(parseMinor(form.delivery!.cost.amount));
-    expect(lines.reduce((sum, l) => sum + minor(l.TrE_WartoscBrutto), 0)).toBe(parseMinor(form.summary.totalToPay.amount));
+    expect(lines.reduce((sum, l) => sum + minor(l.TrE_WartoscBrutto), 0)).toBe(
+      parseMinor(form.summary.totalToPay.amount),
+    );
 
     expect(await completedActivityTypes(handle)).toEqual([
       'fetchOrder',
@@ -93,7 +97,10 @@ describe('importOrder', () => {
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(ORDER_STATUS)).toBe('Imported');
     expect(description.typedSearchAttributes.get(DOCUMENT_NUMBER)).toBe(result.documentNumber);
-    expect(await handle.query(orderProgressQuery)).toMatchObject({ status: 'Imported', documentNumber: result.documentNumber });
+    expect(await handle.query(orderProgressQuery)).toMatchObject({
+      status: 'Imported',
+      documentNumber: result.documentNumber,
+    });
   });
 
   test('waits at FILLED_IN (status Waiting), then imports when the READY event comes', async () => {
@@ -105,7 +112,11 @@ describe('importOrder', () => {
     expect(documentsOf(env, [orderId])).toHaveLength(0);
 
     env.simulator.admin.advance(orderId, 'READY_FOR_PROCESSING');
-    await handle.signal(orderEventSignal, { eventId: '1', type: 'READY_FOR_PROCESSING', occurredAt: new Date().toISOString() });
+    await handle.signal(orderEventSignal, {
+      eventId: '1',
+      type: 'READY_FOR_PROCESSING',
+      occurredAt: new Date().toISOString(),
+    });
     expect(await handle.result()).toMatchObject({ status: 'Imported' });
     expect(documentsOf(env, [orderId])).toHaveLength(1);
   });
@@ -156,7 +167,10 @@ describe('importOrder', () => {
     const orderId = env.simulator.admin.addOrder({ status: 'FILLED_IN' });
     const handle = await start(orderId, { timing: { waitingRecheckSeconds: 1, waitsBeforeContinueAsNew: 2 } });
     const latest = env.client.workflow.getHandle(handle.workflowId);
-    await eventually(async () => ((await latest.describe()).runId !== handle.firstExecutionRunId ? true : undefined), 'a continue-as-new');
+    await eventually(
+      async () => ((await latest.describe()).runId !== handle.firstExecutionRunId ? true : undefined),
+      'a continue-as-new',
+    );
     await progressWhen(latest, (p) => p.status === 'Waiting', 'the new run to wait');
     env.simulator.admin.advance(orderId, 'READY_FOR_PROCESSING');
     expect(await handle.result()).toMatchObject({ status: 'Imported' });
@@ -164,8 +178,15 @@ describe('importOrder', () => {
   });
 
   test('a payment type without mapping waits as NeedsAttention with the reason; after the fix, retry imports it', async () => {
-    const orderId = env.simulator.admin.addOrder({ paymentType: 'ONLINE', paymentProvider: 'PAYU', status: 'READY_FOR_PROCESSING' });
-    const unmapped = { ...env.policy, paymentMappings: env.policy.paymentMappings.filter((m) => m.provider !== 'PAYU') };
+    const orderId = env.simulator.admin.addOrder({
+      paymentType: 'ONLINE',
+      paymentProvider: 'PAYU',
+      status: 'READY_FOR_PROCESSING',
+    });
+    const unmapped = {
+      ...env.policy,
+      paymentMappings: env.policy.paymentMappings.filter((m) => m.provider !== 'PAYU'),
+    };
     const handle = await start(orderId, { policy: unmapped });
     const stuck = await progressWhen(handle, (p) => p.status === 'NeedsAttention', 'NeedsAttention');
     expect(stuck.step).toBe('createDocument');
@@ -196,7 +217,11 @@ describe('importOrder', () => {
     const handle = await start(orderId);
     await progressWhen(handle, (p) => p.status === 'Waiting', 'the order to wait');
     env.simulator.admin.cancel(orderId, 'BUYER');
-    await handle.signal(orderEventSignal, { eventId: '2', type: 'BUYER_CANCELLED', occurredAt: new Date().toISOString() });
+    await handle.signal(orderEventSignal, {
+      eventId: '2',
+      type: 'BUYER_CANCELLED',
+      occurredAt: new Date().toISOString(),
+    });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'Cancelled' });
     expect(result.documentNumber).toBeUndefined();
@@ -209,7 +234,11 @@ describe('importOrder', () => {
     const handle = await start(orderId);
     await progressWhen(handle, (p) => p.status === 'NeedsAttention', 'NeedsAttention');
     env.simulator.admin.cancel(orderId, 'AUTO');
-    await handle.signal(orderEventSignal, { eventId: '3', type: 'AUTO_CANCELLED', occurredAt: new Date().toISOString() });
+    await handle.signal(orderEventSignal, {
+      eventId: '3',
+      type: 'AUTO_CANCELLED',
+      occurredAt: new Date().toISOString(),
+    });
     expect(await handle.result()).toMatchObject({ status: 'Cancelled' });
     expect(documentsOf(env, [orderId])).toHaveLength(0);
   });
@@ -223,7 +252,14 @@ describe('importOrder', () => {
       lines: [{ offerId: '17000000012' }, { offerId: '17000000002', quantity: 3 }],
       status: 'READY_FOR_PROCESSING',
     });
-    const steps = ['fetchOrder', 'findExistingDocument', 'matchProducts', 'matchContractor', 'createDocument', 'recordLink'] as const;
+    const steps = [
+      'fetchOrder',
+      'findExistingDocument',
+      'matchProducts',
+      'matchContractor',
+      'createDocument',
+      'recordLink',
+    ] as const;
     for (const step of steps) env.failAfter(step, 1);
     const handle = await start(orderId);
     expect(await handle.result()).toMatchObject({ status: 'Imported' });
@@ -268,13 +304,21 @@ describe('merged payments', () => {
     await progressWhen(handleA, (p) => p.status === 'Waiting', 'A to wait');
     const merged = env.simulator.admin.merge([a, b]);
 
-    await handleA.signal(orderEventSignal, { eventId: '4', type: 'READY_FOR_PROCESSING', occurredAt: new Date().toISOString() });
+    await handleA.signal(orderEventSignal, {
+      eventId: '4',
+      type: 'READY_FOR_PROCESSING',
+      occurredAt: new Date().toISOString(),
+    });
     expect(await handleA.result()).toMatchObject({ status: 'Superseded' });
     const result = await (await start(merged)).result();
     expect(result.status).toBe('Imported');
     const documents = documentsOf(env, [a, b, merged]);
     expect(documents).toHaveLength(1);
-    expect(linesOf(documents[0].TrN_TrNID).map((l) => l.TrE_TwrKod).slice(0, 2)).toEqual(['KUB-350-KRK', 'HER-EG-100']);
+    expect(
+      linesOf(documents[0].TrN_TrNID)
+        .map((l) => l.TrE_TwrKod)
+        .slice(0, 2),
+    ).toEqual(['KUB-350-KRK', 'HER-EG-100']);
   });
 
   test('a new form whose lines already have a document (imported at FILLED_IN) is linked to it: no second document', async () => {
@@ -294,7 +338,9 @@ describe('merged payments', () => {
   });
 });
 
-async function failedActivities(handle: { fetchHistory(): Promise<{ events?: { activityTaskFailedEventAttributes?: unknown }[] | null }> }) {
+async function failedActivities(handle: {
+  fetchHistory(): Promise<{ events?: { activityTaskFailedEventAttributes?: unknown }[] | null }>;
+}) {
   return ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskFailedEventAttributes).length;
 }
 

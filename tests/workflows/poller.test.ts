@@ -77,7 +77,10 @@ describe('pollAllegroEvents', () => {
     const paid = env.simulator.admin.addOrders(2, { status: 'READY_FOR_PROCESSING' });
     const unpaid = env.simulator.admin.addOrder({ status: 'FILLED_IN' });
     for (const id of paid) expect(await imported(id)).toMatchObject({ status: 'Imported' });
-    await eventually(async () => ((await orderHandle(unpaid).query(orderProgressQuery)).status === 'Waiting' ? true : undefined), 'waiting');
+    await eventually(
+      async () => ((await orderHandle(unpaid).query(orderProgressQuery)).status === 'Waiting' ? true : undefined),
+      'waiting',
+    );
 
     expect(documentsOf(env, [...paid, unpaid, before])).toHaveLength(2);
     const status = await statusWhen(poller, (s) => s.waitingOrders === 1, 'the waiting order to be counted');
@@ -103,7 +106,10 @@ describe('pollAllegroEvents', () => {
     expect(documentsOf(env, [orderId])).toHaveLength(1);
     const runs = await eventually(async () => {
       const list = [];
-      for await (const run of env.client.workflow.list({ query: `WorkflowId = '${orderWorkflowId(env.account, orderId)}'` })) list.push(run);
+      for await (const run of env.client.workflow.list({
+        query: `WorkflowId = '${orderWorkflowId(env.account, orderId)}'`,
+      }))
+        list.push(run);
       return list.length > 0 ? list : undefined;
     }, 'the order run to be listed');
     expect(runs).toHaveLength(1);
@@ -150,7 +156,10 @@ describe('pollAllegroEvents', () => {
     const a = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000001' }], status: 'FILLED_IN' });
     const b = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000003' }], status: 'FILLED_IN' });
     for (const id of [a, b]) {
-      await eventually(async () => ((await orderHandle(id).query(orderProgressQuery)).status === 'Waiting' ? true : undefined), 'waiting');
+      await eventually(
+        async () => ((await orderHandle(id).query(orderProgressQuery)).status === 'Waiting' ? true : undefined),
+        'waiting',
+      );
     }
     const merged = env.simulator.admin.merge([a, b]);
 
@@ -166,7 +175,11 @@ describe('pollAllegroEvents', () => {
 
   test('reset to a date within the journal re-dispatches from there and imports only what is missing', async () => {
     const tenDaysAgo = new Date(Date.now() - 10 * DAY);
-    const old = env.simulator.admin.addOrders(3, { status: 'READY_FOR_PROCESSING', occurredAt: tenDaysAgo, spreadOverSeconds: 3600 });
+    const old = env.simulator.admin.addOrders(3, {
+      status: 'READY_FOR_PROCESSING',
+      occurredAt: tenDaysAgo,
+      spreadOverSeconds: 3600,
+    });
     const poller = await startPoller();
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     // One of them was imported earlier (say by hand).
@@ -177,10 +190,16 @@ describe('pollAllegroEvents', () => {
     });
     expect(documentsOf(env, old)).toHaveLength(1);
 
-    const status = await poller.executeUpdate(resetUpdate, { args: [{ to: 'date', date: new Date(Date.now() - 11 * DAY).toISOString() }] });
+    const status = await poller.executeUpdate(resetUpdate, {
+      args: [{ to: 'date', date: new Date(Date.now() - 11 * DAY).toISOString() }],
+    });
     expect(status.backfillFrom).toBeNull();
     for (const id of old) expect(await imported(id)).toMatchObject({ status: 'Imported' });
-    const after = await statusWhen(poller, (s) => (s.ordersAlreadyDone ?? 0) >= 1, 'the imported order counted as done');
+    const after = await statusWhen(
+      poller,
+      (s) => (s.ordersAlreadyDone ?? 0) >= 1,
+      'the imported order counted as done',
+    );
     expect(after.ordersStarted).toBe(2);
     expect(documentsOf(env, old)).toHaveLength(3);
     expect(documentsOf(env, [old[0]])[0].TrN_NumerPelny).toBe(first.documentNumber);
@@ -189,8 +208,15 @@ describe('pollAllegroEvents', () => {
 
   test('reset to a date older than the 60-day journal: backfilled from the checkout-form list, then polling from now', async () => {
     const ninetyDaysAgo = new Date(Date.now() - 90 * DAY);
-    const old = env.simulator.admin.addOrders(3, { status: 'READY_FOR_PROCESSING', occurredAt: ninetyDaysAgo, spreadOverSeconds: 3600 });
-    const tooOld = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING', occurredAt: new Date(Date.now() - 200 * DAY) });
+    const old = env.simulator.admin.addOrders(3, {
+      status: 'READY_FOR_PROCESSING',
+      occurredAt: ninetyDaysAgo,
+      spreadOverSeconds: 3600,
+    });
+    const tooOld = env.simulator.admin.addOrder({
+      status: 'READY_FOR_PROCESSING',
+      occurredAt: new Date(Date.now() - 200 * DAY),
+    });
     const poller = await startPoller();
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     await env.client.workflow.execute(importOrder, {
@@ -199,10 +225,16 @@ describe('pollAllegroEvents', () => {
       args: [{ account: env.account, checkoutFormId: old[1], policy: env.policy }],
     });
 
-    const reset = await poller.executeUpdate(resetUpdate, { args: [{ to: 'date', date: new Date(Date.now() - 100 * DAY).toISOString() }] });
+    const reset = await poller.executeUpdate(resetUpdate, {
+      args: [{ to: 'date', date: new Date(Date.now() - 100 * DAY).toISOString() }],
+    });
     expect(reset.backfillFrom).not.toBeNull();
     for (const id of old) expect(await imported(id)).toMatchObject({ status: 'Imported' });
-    const after = await statusWhen(poller, (s) => s.backfillFrom === null && (s.ordersAlreadyDone ?? 0) >= 1, 'the backfill');
+    const after = await statusWhen(
+      poller,
+      (s) => s.backfillFrom === null && (s.ordersAlreadyDone ?? 0) >= 1,
+      'the backfill',
+    );
     expect(after.ordersStarted).toBe(2);
     expect(documentsOf(env, old)).toHaveLength(3);
     expect(documentsOf(env, [tooOld])).toHaveLength(0);
@@ -226,7 +258,9 @@ describe('pollAllegroEvents', () => {
     await expect(orderHandle(skipped).describe()).rejects.toThrow(/not found/i);
 
     // Back to the cursor before `skipped`'s event: it is dispatched now, `later` is not again.
-    await poller.executeUpdate(resetUpdate, { args: [{ to: 'event', eventId: status.cursor === null ? '0' : String(BigInt(status.cursor) - 1n) }] });
+    await poller.executeUpdate(resetUpdate, {
+      args: [{ to: 'event', eventId: status.cursor === null ? '0' : String(BigInt(status.cursor) - 1n) }],
+    });
     expect(await imported(skipped)).toMatchObject({ status: 'Imported' });
     expect(documentsOf(env, [skipped, later])).toHaveLength(2);
     await stop(poller);
@@ -278,7 +312,12 @@ describe('pollAllegroEvents', () => {
     const poller = await startPoller({ schedule: { kind: 'daily', hour: 3, minute: 15, timeZone: 'Europe/Warsaw' } });
     const status = await statusWhen(poller, (s) => s.nextRunAt !== null, 'the next run to be planned');
     const next = new Date(status.nextRunAt!);
-    const wall = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Warsaw', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
+    const wall = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Warsaw',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(next);
     expect(wall).toBe('03:15');
     expect(next.getTime() - Date.now()).toBeGreaterThan(0);
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(DAY);
@@ -294,7 +333,10 @@ describe('pollAllegroEvents', () => {
     const kept = await statusWhen(poller, (s) => s.ordersStarted === 1, 'the first order counted');
 
     const latest = env.client.workflow.getHandle(pollerWorkflowId(env.account));
-    await eventually(async () => ((await latest.describe()).runId !== firstRunId ? true : undefined), 'a continue-as-new');
+    await eventually(
+      async () => ((await latest.describe()).runId !== firstRunId ? true : undefined),
+      'a continue-as-new',
+    );
     const afterCan = await latest.query(pollerStatusQuery);
     expect(afterCan.cursor).toBe(kept.cursor);
     expect(afterCan.eventsSeen).toBe(kept.eventsSeen);
@@ -308,8 +350,15 @@ describe('pollAllegroEvents', () => {
   });
 
   test('a brand-new poller with an initial sync date imports the orders since then', async () => {
-    const old = env.simulator.admin.addOrders(2, { status: 'READY_FOR_PROCESSING', occurredAt: new Date(Date.now() - 5 * DAY), spreadOverSeconds: 60 });
-    const older = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING', occurredAt: new Date(Date.now() - 20 * DAY) });
+    const old = env.simulator.admin.addOrders(2, {
+      status: 'READY_FOR_PROCESSING',
+      occurredAt: new Date(Date.now() - 5 * DAY),
+      spreadOverSeconds: 60,
+    });
+    const older = env.simulator.admin.addOrder({
+      status: 'READY_FOR_PROCESSING',
+      occurredAt: new Date(Date.now() - 20 * DAY),
+    });
     const poller = await startPoller({ initialSync: new Date(Date.now() - 6 * DAY).toISOString() });
     for (const id of old) expect(await imported(id)).toMatchObject({ status: 'Imported' });
     await statusWhen(poller, (s) => s.ordersStarted === 2, 'both dispatched');

@@ -45,7 +45,11 @@ function keptHistories(): { name: string; workflowId: string; history: unknown }
   return fs
     .readdirSync(HISTORIES)
     .filter((f) => f.endsWith('.json'))
-    .map((file) => ({ name: file, workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'))) }));
+    .map((file) => ({
+      name: file,
+      workflowId: file.replace(/\.json$/, ''),
+      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'))),
+    }));
 }
 
 describe('replay', () => {
@@ -71,7 +75,9 @@ describe('replay', () => {
     const licence = await start(simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' }));
     const waitingId = simulator.admin.addOrder({ status: 'FILLED_IN' });
     const waiting = await start(waitingId);
-    const unmapped = await start(simulator.admin.addOrder({ paymentType: 'SOMETHING_NEW', status: 'READY_FOR_PROCESSING' }));
+    const unmapped = await start(
+      simulator.admin.addOrder({ paymentType: 'SOMETHING_NEW', status: 'READY_FOR_PROCESSING' }),
+    );
     const cancelledId = simulator.admin.addOrder({ status: 'FILLED_IN' });
     const cancelled = await start(cancelledId);
 
@@ -79,19 +85,38 @@ describe('replay', () => {
     simulator.admin.advance(waitingId, 'READY_FOR_PROCESSING');
     await progressWhen(unmapped, (p) => p.status === 'NeedsAttention', 'needs attention');
     await unmapped.signal(retrySignal, {
-      policy: { ...opened.policy, paymentMappings: [...opened.policy.paymentMappings, { type: 'SOMETHING_NEW', paymentForm: 'przelew' }] },
+      policy: {
+        ...opened.policy,
+        paymentMappings: [...opened.policy.paymentMappings, { type: 'SOMETHING_NEW', paymentForm: 'przelew' }],
+      },
     });
     await progressWhen(cancelled, (p) => p.status === 'Waiting', 'waiting');
     simulator.admin.cancel(cancelledId, 'BUYER');
-    await cancelled.signal(orderEventSignal, { eventId: '1', type: 'BUYER_CANCELLED', occurredAt: new Date().toISOString() });
+    await cancelled.signal(orderEventSignal, {
+      eventId: '1',
+      type: 'BUYER_CANCELLED',
+      occurredAt: new Date().toISOString(),
+    });
 
     // A poller that continues as new, dispatches, and is reset.
     const poller = await client.workflow.start(pollAllegroEvents, {
       taskQueue: opened.taskQueue,
       workflowId: pollerWorkflowId(account),
-      args: [{ account, policy: opened.policy, schedule: { kind: 'interval', seconds: 1 }, pageSize: 100, initialSync: 'now', runsBeforeContinueAsNew: 2 }],
+      args: [
+        {
+          account,
+          policy: opened.policy,
+          schedule: { kind: 'interval', seconds: 1 },
+          pageSize: 100,
+          initialSync: 'now',
+          runsBeforeContinueAsNew: 2,
+        },
+      ],
     });
-    await eventually(async () => ((await poller.query(pollerStatusQuery)).lastImportAt ? true : undefined), 'the first poll');
+    await eventually(
+      async () => ((await poller.query(pollerStatusQuery)).lastImportAt ? true : undefined),
+      'the first poll',
+    );
     const polled = simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     for (const handle of [licence, waiting, unmapped, cancelled]) await handle.result();
     await eventually(() => client.workflow.getHandle(orderWorkflowId(account, polled)).result(), 'the polled order');
@@ -106,15 +131,24 @@ describe('replay', () => {
       cancelledBeforeDocument: cancelled,
     };
     const histories = await Promise.all(
-      Object.entries(fresh).map(async ([name, handle]) => ({ name, workflowId: handle.workflowId, history: await handle.fetchHistory() })),
+      Object.entries(fresh).map(async ([name, handle]) => ({
+        name,
+        workflowId: handle.workflowId,
+        history: await handle.fetchHistory(),
+      })),
     );
     const pollerRuns = [];
-    for await (const run of client.workflow.list({ query: `WorkflowId = '${pollerWorkflowId(account)}'` })) pollerRuns.push(run);
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${pollerWorkflowId(account)}'` }))
+      pollerRuns.push(run);
     expect(pollerRuns.length).toBeGreaterThanOrEqual(2); // it continued as new at least once
     pollerRuns.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
     for (const [i, run] of pollerRuns.entries()) {
       const name = i === 0 ? 'pollerContinuedAsNew' : i === pollerRuns.length - 1 ? 'pollerWithReset' : `poller-${i}`;
-      histories.push({ name, workflowId: run.workflowId, history: await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory() });
+      histories.push({
+        name,
+        workflowId: run.workflowId,
+        history: await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory(),
+      });
     }
 
     if (process.env.UPDATE_HISTORIES === '1') {
@@ -137,16 +171,14 @@ describe('replay', () => {
 
   test('the kept JSON histories (tests/workflows/histories) replay against the current code', async () => {
     const kept = keptHistories();
-    expect(kept.map((k) => k.name).sort()).toEqual(
-      [
-        'cancelledBeforeDocument.json',
-        'licenceWait.json',
-        'needsAttentionThenRetry.json',
-        'pollerContinuedAsNew.json',
-        'pollerWithReset.json',
-        'waitingThenPaid.json',
-      ],
-    );
+    expect(kept.map((k) => k.name).sort()).toEqual([
+      'cancelledBeforeDocument.json',
+      'licenceWait.json',
+      'needsAttentionThenRetry.json',
+      'pollerContinuedAsNew.json',
+      'pollerWithReset.json',
+      'waitingThenPaid.json',
+    ]);
     const { replayed, failures } = await replayAll(replayOptions(), kept);
     expect(failures).toEqual([]);
     expect(replayed).toBe(kept.length);

@@ -67,14 +67,28 @@ afterAll(async () => {
 });
 
 /** Starts `node --import tsx worker/main.ts` (one process: a kill reaches the worker itself). */
-async function startWorkerProcess(): Promise<{ child: ChildProcess; exited: Promise<number | null>; output: () => string }> {
+async function startWorkerProcess(): Promise<{
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  output: () => string;
+}> {
   const env = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('AO_') || name.startsWith('TEMPORAL_')) delete env[name];
   const bundle = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE;
   if (!bundle) throw new Error('no shared workflow bundle');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'worker/main.ts', '--settings', settingsFile, '--workflow-bundle', bundle, '--max-activities', '4'],
+    [
+      '--import',
+      'tsx',
+      'worker/main.ts',
+      '--settings',
+      settingsFile,
+      '--workflow-bundle',
+      bundle,
+      '--max-activities',
+      '4',
+    ],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
@@ -101,11 +115,16 @@ test('killed mid-batch (SIGKILL), a new worker process finishes it: one document
   const poller = await client.workflow.start(pollAllegroEvents, {
     taskQueue,
     workflowId: pollerWorkflowId(account),
-    args: [{ account, policy: testPolicy(), schedule: { kind: 'interval', seconds: 1 }, pageSize: 100, initialSync: 'now' }],
+    args: [
+      { account, policy: testPolicy(), schedule: { kind: 'interval', seconds: 1 }, pageSize: 100, initialSync: 'now' },
+    ],
   });
   const contractorsBefore = withOptima((optima) => countRows({ optimaDb: optima }, 'CDN.Kontrahenci'));
   // The poller starts at "now": orders must come after its first run.
-  await eventually(async () => ((await poller.query(pollerStatusQuery)).lastImportAt ? true : undefined), 'the first poll');
+  await eventually(
+    async () => ((await poller.query(pollerStatusQuery)).lastImportAt ? true : undefined),
+    'the first poll',
+  );
 
   // Slow Allegro answers keep several orders in flight when the kill comes.
   simulator.admin.setLatency(150);
@@ -113,12 +132,11 @@ test('killed mid-batch (SIGKILL), a new worker process finishes it: one document
   const pl = { marketplace: 'allegro-pl', status: 'READY_FOR_PROCESSING' } as const;
   const returning = simulator.admin.addOrder({ ...pl, buyer: 'person' });
   const buyerId = simulator.admin.getOrder(returning)!.buyer.id;
-  const orders = [
-    returning,
-    ...simulator.admin.addOrders(7, pl),
-    simulator.admin.addOrder({ ...pl, buyerId }),
-  ];
-  await eventually(() => withOptima((optima) => (documentsOf({ optimaDb: optima }, orders).length > 0 ? true : undefined)), 'a first document');
+  const orders = [returning, ...simulator.admin.addOrders(7, pl), simulator.admin.addOrder({ ...pl, buyerId })];
+  await eventually(
+    () => withOptima((optima) => (documentsOf({ optimaDb: optima }, orders).length > 0 ? true : undefined)),
+    'a first document',
+  );
   first.child.kill('SIGKILL');
   await first.exited;
   const atKill = withOptima((optima) => documentsOf({ optimaDb: optima }, orders).length);
