@@ -15,6 +15,7 @@ import {
   resetUpdate,
   type OrderProgress,
   type PollerSchedule,
+  type PollerState,
   type PollerStatus,
   type ResetTarget,
 } from '../workflows/definitions';
@@ -96,6 +97,22 @@ export async function runningPoller(ctx: CommandContext): Promise<{ client: Clie
 
 export function executionText(execution: string): string {
   return execution.toLowerCase().replace(/_/g, ' ');
+}
+
+/** What a new poller run keeps of a stopped one: the cursor and the counters, not pause or errors. */
+export function carriedPollerState(status: PollerStatus): PollerState {
+  return {
+    cursor: status.cursor,
+    lastEventAt: status.lastEventAt,
+    lastImportAt: status.lastImportAt,
+    nextRunAt: null,
+    paused: false,
+    eventsSeen: status.eventsSeen,
+    ordersStarted: status.ordersStarted,
+    backfillFrom: status.backfillFrom,
+    ordersAlreadyDone: status.ordersAlreadyDone ?? 0,
+    lastError: null,
+  };
 }
 
 export function queryPollerStatus(ctx: CommandContext, client: Client, handle: WorkflowHandle): Promise<PollerStatus> {

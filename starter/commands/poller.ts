@@ -34,6 +34,7 @@ import {
   runningPoller,
   workflowPollers,
   WORKFLOW_TYPES,
+  carriedPollerState,
   type PollerExecution,
 } from '../ops';
 
@@ -54,18 +55,7 @@ async function previousState(
         `Start a worker, or use --fresh to start from import.initialSync instead.`,
     );
   }
-  return {
-    cursor: status.cursor,
-    lastEventAt: status.lastEventAt,
-    lastImportAt: status.lastImportAt,
-    nextRunAt: null,
-    paused: false,
-    eventsSeen: status.eventsSeen,
-    ordersStarted: status.ordersStarted,
-    backfillFrom: status.backfillFrom,
-    ordersAlreadyDone: status.ordersAlreadyDone ?? 0,
-    lastError: null,
-  };
+  return carriedPollerState(status);
 }
 
 export const start: CommandSpec = {

@@ -15,7 +15,7 @@ import { pollerStatusQuery, pollerWorkflowId, type PollerState } from '../../wor
 import { ACCOUNT } from '../../workflows/search-attributes';
 import { startWorker } from '../../worker/start';
 import { wireWorker } from '../../worker/wiring';
-import { WORKFLOW_TYPES } from '../ops';
+import { carriedPollerState, WORKFLOW_TYPES } from '../ops';
 import { createDocumentReader, type DocumentReader } from './documents';
 import {
   ordersNeedingAttention,
@@ -86,19 +86,7 @@ function portOf(url: string): number {
 /** A poller that ran before and stopped (e.g. `cli stop`) goes on from its cursor. */
 async function previousPollerState(client: Client, workflowId: string): Promise<PollerState | undefined> {
   try {
-    const status = await client.workflow.getHandle(workflowId).query(pollerStatusQuery);
-    return {
-      cursor: status.cursor,
-      lastEventAt: status.lastEventAt,
-      lastImportAt: status.lastImportAt,
-      nextRunAt: null,
-      paused: false,
-      eventsSeen: status.eventsSeen,
-      ordersStarted: status.ordersStarted,
-      backfillFrom: status.backfillFrom,
-      ordersAlreadyDone: status.ordersAlreadyDone ?? 0,
-      lastError: null,
-    };
+    return carriedPollerState(await client.workflow.getHandle(workflowId).query(pollerStatusQuery));
   } catch {
     return undefined; // start from import.initialSync: every order is imported once anyway
   }
