@@ -181,7 +181,7 @@ export interface CompanySeedIds {
 
 /**
  * FPl_Nazwa of a catalogue payment form. The column holds 20 characters and Optima cuts
- * what is typed there; the catalogue has a longer name ("Allegro Pay (odroczona)").
+ * what is typed there, so a longer catalogue name is stored cut, as Optima would.
  */
 export function paymentFormName(catalogueName: string): string {
   const max = columnInfo('FormyPlatnosci', 'FPl_Nazwa').maxLength!;
