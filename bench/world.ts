@@ -18,7 +18,7 @@ import { AllegroClient } from '../activities/allegro/client';
 import { FileTokenStore, MemoryTokenStore } from '../activities/allegro/token-store';
 import { loadSettings, type Settings, type SettingsInput } from '../config/settings';
 import { startAllegroSimulator, type AllegroSimulator } from '../dev/allegro-simulator';
-import { DEMO_DELIVERY_METHODS, DEMO_PAYMENT_MAPPINGS } from '../dev/catalogue';
+import { DEMO_MAPPINGS } from '../config/defaults';
 import { embeddedOptimaFiles, openEmbeddedOptima, RETAIL_PRICE_NUMBER } from '../dev/embedded-optima';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { locateTemporal } from '../scripts/temporal-cli';
@@ -108,14 +108,7 @@ export async function createBenchWorld(options: WorldOptions): Promise<BenchWorl
         tokenStoreDir: tokenDir,
       },
       temporal: { address, namespace, taskQueue },
-      mappings: {
-        payment: DEMO_PAYMENT_MAPPINGS.map((m) => ({ ...m })),
-        delivery: DEMO_DELIVERY_METHODS.map((m) => ({
-          methodId: m.id,
-          methodName: m.name,
-          serviceCode: m.optimaServiceCode,
-        })),
-      },
+      mappings: DEMO_MAPPINGS,
       // The embedded Optima's retail price type, for the product cards the import creates.
       import: { newProduct: { priceTypeNumber: RETAIL_PRICE_NUMBER } },
     };

@@ -10,6 +10,16 @@ import type { SettingsInput } from './settings';
 /** Where the demo expects the Allegro simulator; override with AO_ALLEGRO__SIMULATOR_URL. */
 export const DEMO_SIMULATOR_URL = 'http://127.0.0.1:8790';
 
+/** The demo seller's payment and delivery mappings, as the settings file spells them. */
+export const DEMO_MAPPINGS = {
+  payment: DEMO_PAYMENT_MAPPINGS.map((m) => ({ ...m })),
+  delivery: DEMO_DELIVERY_METHODS.map((m) => ({
+    methodId: m.id,
+    methodName: m.name,
+    serviceCode: m.optimaServiceCode,
+  })),
+};
+
 export const DEMO_SETTINGS = {
   optima: { kind: 'embedded', file: '.data/optima-demo.sqlite', operator: 'ADMIN' },
   allegro: {
@@ -22,13 +32,6 @@ export const DEMO_SETTINGS = {
     accounts: [{ name: DEMO_SELLER.account }],
     tokenStoreDir: '.data/tokens',
   },
-  mappings: {
-    payment: DEMO_PAYMENT_MAPPINGS.map((m) => ({ ...m })),
-    delivery: DEMO_DELIVERY_METHODS.map((m) => ({
-      methodId: m.id,
-      methodName: m.name,
-      serviceCode: m.optimaServiceCode,
-    })),
-  },
+  mappings: DEMO_MAPPINGS,
   poller: { schedule: { every: '30s' }, pageSize: 100 },
 } satisfies SettingsInput;

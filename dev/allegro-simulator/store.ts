@@ -16,6 +16,7 @@ import {
   type WireCheckoutForm,
   type WireLineItem,
 } from './orders';
+import { FULFILLMENT_STATUSES } from '../../domain/allegro';
 import { COUNTRIES } from './data';
 import { Rng } from './rng';
 
@@ -30,16 +31,7 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 /** Statuses a seller may set; RETURNED is Allegro's to set (PUT answers 422). */
-const SETTABLE_FULFILLMENT = [
-  'NEW',
-  'PROCESSING',
-  'READY_FOR_SHIPMENT',
-  'READY_FOR_PICKUP',
-  'SENT',
-  'PICKED_UP',
-  'CANCELLED',
-  'SUSPENDED',
-];
+const SETTABLE_FULFILLMENT: readonly string[] = FULFILLMENT_STATUSES.filter((status) => status !== 'RETURNED');
 /** Allegro refuses more fulfillment changes per order than this (PITFALLS #14). */
 const FULFILLMENT_CHANGE_CAP = 100;
 const RETURNING_POOL_CAP = 300;

@@ -13,7 +13,7 @@ import { AllegroClient } from '../../activities/allegro/client';
 import { FileTokenStore } from '../../activities/allegro/token-store';
 import { createOptimaGateway } from '../../activities/optima';
 import { loadSettings, type SettingsInput } from '../../config/settings';
-import { DEMO_DELIVERY_METHODS, DEMO_PAYMENT_MAPPINGS } from '../../dev/catalogue';
+import { DEMO_MAPPINGS } from '../../config/defaults';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
 import { openEmbeddedOptima, RETAIL_PRICE_NUMBER } from '../../dev/embedded-optima';
 import type { OptimaGateway } from '../../domain/types';
@@ -59,15 +59,8 @@ export function settingsFor(opts: {
       tokenStoreDir: opts.tokenDir,
     },
     temporal: { address: testAddress(), namespace: testNamespace(), taskQueue: opts.taskQueue },
-    mappings: {
-      payment: DEMO_PAYMENT_MAPPINGS.map((m) => ({ ...m })),
-      delivery: DEMO_DELIVERY_METHODS.map((m) => ({
-        methodId: m.id,
-        methodName: m.name,
-        serviceCode: m.optimaServiceCode,
-      })),
-    },
-    // The embedded Optima's retail price type (the settings' default, 5, is not in its seed).
+    mappings: DEMO_MAPPINGS,
+    // The embedded Optima's retail price type, named here rather than left to the settings' default.
     import: { newProduct: { priceTypeNumber: RETAIL_PRICE_NUMBER } },
     // Runs only when asked (import-now, resume, reset): the tests decide when.
     poller: { schedule: { every: '1h' }, pageSize: 100 },
