@@ -24,7 +24,7 @@ import { createOptimaGateway } from '../activities/optima';
 import { loadSettings } from '../config/settings';
 import type { OptimaGateway } from '../domain/types';
 import { startWorker, type RunningWorker } from '../worker/start';
-import { wireWorker } from '../worker/wiring';
+import { startWiredWorker, wireWorker } from '../worker/wiring';
 import { READY_LINE, STATS_REQUEST, type WorkerProcessConfig, type WorkerStats } from './worker-protocol';
 
 /** The gateway, noting when each document was first written (a repeat has `existed`). */
@@ -59,12 +59,7 @@ async function runIntegrator(config: Extract<WorkerProcessConfig, { mode: 'integ
   const optima = recordingGateway(createOptimaGateway(settings), config.createdLog);
   const wiring = await wireWorker(settings, { cwd: path.dirname(config.settingsFile), optima });
   try {
-    const running = await startWorker({
-      connection: wiring.connection,
-      namespace: settings.temporal.namespace,
-      taskQueue: settings.temporal.taskQueue,
-      activities: wiring.activities,
-      allegroRequestsPerMinute: settings.allegroRateLimitPerMinute,
+    const running = await startWiredWorker(wiring, settings, {
       tuning: config.tuning,
       ...(bundle ? { workflowBundle: bundle } : {}),
     });

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadSettings, redactSettings, SETTINGS_FILE_ENV } from '../config/settings';
-import { startWorker, type WorkerTuning } from './start';
-import { wireWorker } from './wiring';
+import type { WorkerTuning } from './start';
+import { startWiredWorker, wireWorker } from './wiring';
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -47,12 +47,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const wiring = await wireWorker(settings);
   try {
-    const running = await startWorker({
-      connection: wiring.connection,
-      namespace: settings.temporal.namespace,
-      taskQueue: settings.temporal.taskQueue,
-      activities: wiring.activities,
-      allegroRequestsPerMinute: settings.allegroRateLimitPerMinute,
+    const running = await startWiredWorker(wiring, settings, {
       ...(values['workflow-bundle'] ? { workflowBundle: { codePath: path.resolve(values['workflow-bundle']) } } : {}),
       tuning: Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined)),
     });

@@ -14,6 +14,7 @@ import { allegroTarget, temporalConnectionOptions } from '../config/connections'
 import type { Settings } from '../config/settings';
 import { PermanentError } from '../domain/errors';
 import type { OptimaGateway } from '../domain/types';
+import { startWorker, type RunningWorker, type StartWorkerDeps } from './start';
 
 export interface WiringOptions {
   /** Where relative paths of the settings start (token store, TLS files). Default: process.cwd(). */
@@ -94,4 +95,20 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
     await closeAll();
     throw error;
   }
+}
+
+/** The worker the settings describe (namespace, task queue, Allegro's rate limit) on a wiring. */
+export function startWiredWorker(
+  wiring: WorkerWiring,
+  settings: Settings,
+  extra: Pick<StartWorkerDeps, 'tuning' | 'workflowBundle' | 'identity'> = {},
+): Promise<RunningWorker> {
+  return startWorker({
+    connection: wiring.connection,
+    namespace: settings.temporal.namespace,
+    taskQueue: settings.temporal.taskQueue,
+    activities: wiring.activities,
+    allegroRequestsPerMinute: settings.allegroRateLimitPerMinute,
+    ...extra,
+  });
 }

@@ -13,8 +13,7 @@ import { FileTokenStore } from '../../activities/allegro/token-store';
 import { loadSettings, SETTINGS_FILE_ENV, toPollerInput, type Settings } from '../../config/settings';
 import { pollerStatusQuery, pollerWorkflowId, type PollerState } from '../../workflows/definitions';
 import { ACCOUNT } from '../../workflows/search-attributes';
-import { startWorker } from '../../worker/start';
-import { wireWorker } from '../../worker/wiring';
+import { startWiredWorker, wireWorker } from '../../worker/wiring';
 import { carriedPollerState, WORKFLOW_TYPES } from '../ops';
 import { createDocumentReader, type DocumentReader } from './documents';
 import {
@@ -220,14 +219,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo, signal: AbortSig
     installRuntime(screen);
     const wiring = await wireWorker(settings, { cwd: io.cwd, tokenStore });
     cleanup.push({ name: 'the worker connections', run: () => wiring.close() });
-    const worker = await startWorker({
-      connection: wiring.connection,
-      namespace: settings.temporal.namespace,
-      taskQueue: settings.temporal.taskQueue,
-      activities: wiring.activities,
-      allegroRequestsPerMinute: settings.allegroRateLimitPerMinute,
-      identity: `demo@${process.pid}`,
-    });
+    const worker = await startWiredWorker(wiring, settings, { identity: `demo@${process.pid}` });
     cleanup.push({ name: 'the worker', run: () => worker.shutdown() });
     say(`  Worker     in this process, task queues ${worker.taskQueue} and ${worker.allegroTaskQueue}`);
     const client = wiring.client;
