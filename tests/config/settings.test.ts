@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { DEMO_SETTINGS } from '../../config/defaults';
 import {
   envVarName,
   loadSettings,
@@ -15,6 +14,7 @@ import {
   type Settings,
 } from '../../config/settings';
 import { DEMO_DELIVERY_METHODS, DEMO_PAYMENT_MAPPINGS, DEMO_SELLER } from '../../dev/catalogue';
+import { DEMO_FALLBACK, DEMO_SETTINGS } from '../../dev/demo-settings';
 
 const EXAMPLE_FILE = path.resolve(__dirname, '../../config/settings.example.yaml');
 const EXAMPLE_ENV = { OPTIMA_SQL_PASSWORD: 'sql-secret-123', ALLEGRO_CLIENT_SECRET: 'allegro-secret-456' };
@@ -42,7 +42,7 @@ function problems(load: () => unknown): string[] {
   throw new Error('expected a SettingsError');
 }
 
-const demo = (env: Record<string, string> = {}) => loadSettings({ env });
+const demo = (env: Record<string, string> = {}) => loadSettings({ env, fallback: DEMO_FALLBACK });
 
 describe('defaults', () => {
   test('no file: the embedded demo (simulator, embedded Optima, the catalogue mappings)', () => {
