@@ -91,6 +91,42 @@ describe('defaults', () => {
   });
 });
 
+describe('which settings', () => {
+  const minimal = 'optima: { kind: embedded }\nallegro: { clientId: a, clientSecret: b, accounts: [{ name: shop }] }\n';
+
+  test('no file and no fallback: an error that says how to name the file', () => {
+    expect(problems(() => loadSettings({ env: {} }))).toEqual([
+      'no settings file: pass --settings FILE or set AO_CONFIG',
+    ]);
+  });
+
+  test('a file, named or by AO_CONFIG, wins over the fallback', () => {
+    const file = writeYaml(minimal);
+    expect(loadSettings({ file, env: {}, fallback: DEMO_FALLBACK }).allegro.accounts).toEqual([{ name: 'shop' }]);
+    expect(loadSettings({ env: { AO_CONFIG: file }, fallback: DEMO_FALLBACK }).optima).toMatchObject({
+      file: '.data/optima.sqlite',
+    });
+  });
+
+  test('loading again reads the file again', () => {
+    const file = writeYaml(`${minimal}poller: { pageSize: 10 }\n`);
+    expect(loadSettings({ file, env: {} }).poller.pageSize).toBe(10);
+    fs.writeFileSync(file, `${minimal}poller: { pageSize: 20 }\n`);
+    expect(loadSettings({ file, env: {} }).poller.pageSize).toBe(20);
+  });
+
+  test('config/ does not import dev/ (the demo settings are passed in)', () => {
+    const root = path.resolve(__dirname, '../../config');
+    const sources = fs
+      .readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]);
+    expect(sources.length).toBeGreaterThan(1);
+    const importingDev = sources.filter(([, text]) => /from '(\.\.\/)+dev\//.test(text)).map(([f]) => f);
+    expect(importingDev).toEqual([]);
+  });
+});
+
 describe('the example file', () => {
   const text = fs.readFileSync(EXAMPLE_FILE, 'utf8');
 
