@@ -4,8 +4,9 @@
  *
  * Runs the integrator's workers until SIGINT or SIGTERM, then lets running tasks finish and
  * closes the connections. Settings: --settings, else $AO_CONFIG, else ./settings.yaml when it
- * exists, else `fallback` (starter/worker.ts passes the demo settings). --workflow-bundle: a bundle made beforehand
- * (bundleWorkflowCode) instead of bundling workflows/ at start, which takes seconds.
+ * exists, else `fallback` (starter/worker.ts passes the demo settings). --workflow-bundle: a
+ * bundle made beforehand (bundleWorkflowCode) instead of bundling workflows/ at start, which
+ * takes seconds.
  */
 import fs from 'node:fs';
 import path from 'node:path';
