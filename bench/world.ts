@@ -18,7 +18,7 @@ import { AllegroClient } from '../activities/allegro/client';
 import { FileTokenStore, MemoryTokenStore } from '../activities/allegro/token-store';
 import { loadSettings, type Settings, type SettingsInput } from '../config/settings';
 import { startAllegroSimulator, type AllegroSimulator } from '../dev/allegro-simulator';
-import { DEMO_MAPPINGS } from '../config/defaults';
+import { DEMO_MAPPINGS } from '../dev/demo-settings';
 import { embeddedOptimaFiles, openEmbeddedOptima, RETAIL_PRICE_NUMBER } from '../dev/embedded-optima';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { locateTemporal } from '../scripts/temporal-cli';

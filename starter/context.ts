@@ -12,6 +12,7 @@ import { FileTokenStore } from '../activities/allegro/token-store';
 import { createOptimaGateway } from '../activities/optima';
 import { allegroTarget, temporalConnectionOptions } from '../config/connections';
 import { loadSettings, SETTINGS_FILE_ENV, type Settings } from '../config/settings';
+import { DEMO_FALLBACK } from '../dev/demo-settings';
 import type { OptimaGateway } from '../domain/types';
 import { UsageError } from './command';
 
@@ -68,7 +69,7 @@ export class CommandContext {
 
   /** Throws SettingsError (naming the bad keys) when the file does not validate. */
   settings(): Settings {
-    this.loaded ??= loadSettings({ file: this.settingsFile, env: this.io.env });
+    this.loaded ??= loadSettings({ file: this.settingsFile, env: this.io.env, fallback: DEMO_FALLBACK });
     return this.loaded;
   }
 

@@ -4,14 +4,15 @@
  *
  * Runs the integrator's workers until SIGINT or SIGTERM, then lets running tasks finish and
  * closes the connections. Settings: --settings, else $AO_CONFIG, else ./settings.yaml when it
- * exists, else the embedded demo settings. --workflow-bundle: a bundle made beforehand
- * (bundleWorkflowCode) instead of bundling workflows/ at start, which takes seconds.
+ * exists, else `fallback` (starter/worker.ts passes the demo settings). --workflow-bundle: a
+ * bundle made beforehand (bundleWorkflowCode) instead of bundling workflows/ at start, which
+ * takes seconds.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadSettings, redactSettings, SETTINGS_FILE_ENV } from '../config/settings';
+import { loadSettings, redactSettings, SETTINGS_FILE_ENV, type SettingsFallback } from '../config/settings';
 import type { WorkerTuning } from './start';
 import { startWiredWorker, wireWorker } from './wiring';
 
@@ -22,7 +23,7 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
-async function main(): Promise<void> {
+export async function runWorker(fallback?: SettingsFallback): Promise<void> {
   const { values } = parseArgs({
     options: {
       settings: { type: 'string' },
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   });
   const local = path.resolve('settings.yaml');
   const file = values.settings ?? (process.env[SETTINGS_FILE_ENV] || (fs.existsSync(local) ? local : undefined));
-  const settings = loadSettings({ file, env: process.env });
+  const settings = loadSettings({ file, env: process.env, fallback });
   const tuning: WorkerTuning = {
     maxConcurrentActivityTaskExecutions: positiveInt('max-activities', values['max-activities']),
     maxConcurrentAllegroActivityTaskExecutions: positiveInt('max-allegro-activities', values['max-allegro-activities']),
@@ -62,8 +63,3 @@ async function main(): Promise<void> {
     await wiring.close();
   }
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});

@@ -11,6 +11,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { FileTokenStore } from '../../activities/allegro/token-store';
 import { loadSettings, SETTINGS_FILE_ENV, toPollerInput, type Settings } from '../../config/settings';
+import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { pollerStatusQuery, pollerWorkflowId, type PollerState } from '../../workflows/definitions';
 import { ACCOUNT } from '../../workflows/search-attributes';
 import { startWiredWorker, wireWorker } from '../../worker/wiring';
@@ -58,7 +59,7 @@ function rebase(file: string, dataDir: string): string {
 
 function demoSettings(options: DemoOptions, io: DemoIo): { settings: Settings; source: string } {
   const file = options.settingsFile ? path.resolve(io.cwd, options.settingsFile) : io.env[SETTINGS_FILE_ENV];
-  const settings = loadSettings({ file, env: io.env });
+  const settings = loadSettings({ file, env: io.env, fallback: DEMO_FALLBACK });
   if (file) return { settings, source: file };
   const optima =
     settings.optima.kind === 'embedded'
@@ -73,7 +74,7 @@ function demoSettings(options: DemoOptions, io: DemoIo): { settings: Settings; s
         tokenStoreDir: rebase(settings.allegro.tokenStoreDir, options.dataDir),
       },
     },
-    source: 'the embedded demo settings (config/defaults.ts)',
+    source: 'the embedded demo settings (dev/demo-settings.ts)',
   };
 }
 

@@ -17,6 +17,7 @@ import { MemoryTokenStore } from '../../activities/allegro/token-store';
 import { loadSettings, toImportPolicy } from '../../config/settings';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
 import { DEMO_OFFERS } from '../../dev/catalogue';
+import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { freePort, startDevServer, type DevServer } from '../../scripts/dev-server';
 import { startWorker, type RunningWorker } from '../../worker/start';
 import { wireWorker, type WorkerWiring } from '../../worker/wiring';
@@ -92,7 +93,7 @@ describeWithChromium(
         AO_ALLEGRO__TOKEN_STORE_DIR: path.join(dir, 'tokens'),
         AO_OPTIMA__FILE: path.join(dir, 'optima.sqlite'),
       };
-      const settings = loadSettings({ env });
+      const settings = loadSettings({ env, fallback: DEMO_FALLBACK });
       const { accessToken, refreshToken } = simulator.admin.issueTokens();
       const tokens = new MemoryTokenStore({
         [ACCOUNT]: {

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { DEMO_SETTINGS } from '../../config/defaults';
 import {
   envVarName,
   loadSettings,
@@ -15,6 +14,7 @@ import {
   type Settings,
 } from '../../config/settings';
 import { DEMO_DELIVERY_METHODS, DEMO_PAYMENT_MAPPINGS, DEMO_SELLER } from '../../dev/catalogue';
+import { DEMO_FALLBACK, DEMO_SETTINGS } from '../../dev/demo-settings';
 
 const EXAMPLE_FILE = path.resolve(__dirname, '../../config/settings.example.yaml');
 const EXAMPLE_ENV = { OPTIMA_SQL_PASSWORD: 'sql-secret-123', ALLEGRO_CLIENT_SECRET: 'allegro-secret-456' };
@@ -42,7 +42,7 @@ function problems(load: () => unknown): string[] {
   throw new Error('expected a SettingsError');
 }
 
-const demo = (env: Record<string, string> = {}) => loadSettings({ env });
+const demo = (env: Record<string, string> = {}) => loadSettings({ env, fallback: DEMO_FALLBACK });
 
 describe('defaults', () => {
   test('no file: the embedded demo (simulator, embedded Optima, the catalogue mappings)', () => {
@@ -88,6 +88,42 @@ describe('defaults', () => {
     const before = structuredClone(DEMO_SETTINGS);
     demo({ AO_IMPORT__STAGE: 'BOUGHT', AO_ALLEGRO__ACCOUNTS__0__NAME: 'other' });
     expect(DEMO_SETTINGS).toEqual(before);
+  });
+});
+
+describe('which settings', () => {
+  const minimal = 'optima: { kind: embedded }\nallegro: { clientId: a, clientSecret: b, accounts: [{ name: shop }] }\n';
+
+  test('no file and no fallback: an error that says how to name the file', () => {
+    expect(problems(() => loadSettings({ env: {} }))).toEqual([
+      'no settings file: pass --settings FILE or set AO_CONFIG',
+    ]);
+  });
+
+  test('a file, named or by AO_CONFIG, wins over the fallback', () => {
+    const file = writeYaml(minimal);
+    expect(loadSettings({ file, env: {}, fallback: DEMO_FALLBACK }).allegro.accounts).toEqual([{ name: 'shop' }]);
+    expect(loadSettings({ env: { AO_CONFIG: file }, fallback: DEMO_FALLBACK }).optima).toMatchObject({
+      file: '.data/optima.sqlite',
+    });
+  });
+
+  test('loading again reads the file again', () => {
+    const file = writeYaml(`${minimal}poller: { pageSize: 10 }\n`);
+    expect(loadSettings({ file, env: {} }).poller.pageSize).toBe(10);
+    fs.writeFileSync(file, `${minimal}poller: { pageSize: 20 }\n`);
+    expect(loadSettings({ file, env: {} }).poller.pageSize).toBe(20);
+  });
+
+  test('config/ does not import dev/ (the demo settings are passed in)', () => {
+    const root = path.resolve(__dirname, '../../config');
+    const sources = fs
+      .readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]);
+    expect(sources.length).toBeGreaterThan(1);
+    const importingDev = sources.filter(([, text]) => /from '(\.\.\/)+dev\//.test(text)).map(([f]) => f);
+    expect(importingDev).toEqual([]);
   });
 });
 

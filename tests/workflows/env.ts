@@ -11,6 +11,7 @@ import { MemoryTokenStore } from '../../activities/allegro/token-store';
 import { SqlOptimaGateway, sqliteDriver } from '../../activities/optima';
 import { loadSettings, toImportPolicy } from '../../config/settings';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
+import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { openEmbeddedOptima, type EmbeddedOptima } from '../../dev/embedded-optima';
 import type { ImportPolicy } from '../../domain/types';
 import { startWorker, type RunningWorker } from '../../worker/start';
@@ -52,7 +53,11 @@ function bundle(): { codePath: string } {
 }
 
 export function testPolicy(overrides: Partial<ImportPolicy> = {}): ImportPolicy {
-  return { ...toImportPolicy(loadSettings({ env: {} })), licenceRetryDelaySeconds: 1, ...overrides };
+  return {
+    ...toImportPolicy(loadSettings({ env: {}, fallback: DEMO_FALLBACK })),
+    licenceRetryDelaySeconds: 1,
+    ...overrides,
+  };
 }
 
 export interface StandIns {

@@ -1,16 +1,16 @@
 /**
- * worker/main.ts as its own process, wired from a settings file (simulator, embedded Optima in
- * a file, the shared dev server): it imports orders, dies by SIGKILL in the middle of a batch
- * and a fresh process finishes the batch with exactly one document per order and one
- * contractor per buyer; SIGTERM stops it gracefully.
+ * The worker (starter/worker.ts, npm run worker) as its own process, wired from a settings
+ * file (simulator, embedded Optima in a file, the shared dev server): it imports orders, dies
+ * by SIGKILL in the middle of a batch and a fresh process finishes the batch with exactly one
+ * document per order and one contractor per buyer; SIGTERM stops it gracefully.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileTokenStore } from '../../activities/allegro/token-store';
-import { DEMO_SETTINGS } from '../../config/defaults';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
+import { DEMO_SETTINGS } from '../../dev/demo-settings';
 import { openEmbeddedOptima, type EmbeddedOptima } from '../../dev/embedded-optima';
 import { orderWorkflowId, pollerStatusQuery, pollerWorkflowId } from '../../workflows/definitions';
 import type { importOrder } from '../../workflows/import-order';
@@ -66,7 +66,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts `node --import tsx worker/main.ts` (one process: a kill reaches the worker itself). */
+/** Starts `node --import tsx starter/worker.ts` (one process: a kill reaches the worker itself). */
 async function startWorkerProcess(): Promise<{
   child: ChildProcess;
   exited: Promise<number | null>;
@@ -81,7 +81,7 @@ async function startWorkerProcess(): Promise<{
     [
       '--import',
       'tsx',
-      'worker/main.ts',
+      'starter/worker.ts',
       '--settings',
       settingsFile,
       '--workflow-bundle',

@@ -1,11 +1,12 @@
 /**
- * The embedded demo settings: used when no settings file is given. They point at the
+ * The demo settings: what `npm start`, the CLI and `npm run worker` use when no settings
+ * file is given (their entry points pass DEMO_FALLBACK to loadSettings). They point at the
  * development stand-ins (the Allegro simulator and the embedded Optima) and carry the demo
- * seller's mappings from dev/catalogue.ts, so `npm start` imports orders with no setup.
+ * seller's mappings from the catalogue, so `npm start` imports orders with no setup.
  * Everything not listed takes the schema's defaults (PRODUCT.md behaviour).
  */
-import { DEMO_DELIVERY_METHODS, DEMO_PAYMENT_MAPPINGS, DEMO_SELLER } from '../dev/catalogue';
-import type { SettingsInput } from './settings';
+import type { SettingsFallback, SettingsInput } from '../config/settings';
+import { DEMO_DELIVERY_METHODS, DEMO_PAYMENT_MAPPINGS, DEMO_SELLER } from './catalogue';
 
 /** Where the demo expects the Allegro simulator; override with AO_ALLEGRO__SIMULATOR_URL. */
 export const DEMO_SIMULATOR_URL = 'http://127.0.0.1:8790';
@@ -35,3 +36,6 @@ export const DEMO_SETTINGS = {
   mappings: DEMO_MAPPINGS,
   poller: { schedule: { every: '30s' }, pageSize: 100 },
 } satisfies SettingsInput;
+
+/** The demo settings as the fallback of loadSettings when no file is named. */
+export const DEMO_FALLBACK: SettingsFallback = { source: 'embedded demo settings', settings: DEMO_SETTINGS };

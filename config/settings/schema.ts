@@ -1,0 +1,267 @@
+/**
+ * The settings' one zod schema (PRODUCT.md, Settings) and its types. Every rule about what a
+ * value may be lives here; loading, messages and views are in the sibling modules.
+ */
+import { z } from 'zod';
+import { IMPORT_STAGES } from '../../domain/types';
+import type { ProductMatchStep } from '../../domain/types';
+import { TASK_QUEUE } from '../../workflows/definitions';
+
+/** Keys whose values are secrets: never printed, never in messages. */
+export const SECRET_KEYS = ['clientSecret', 'password', 'apiKey'] as const;
+
+export const CONTRACTOR_CODE_PLACEHOLDERS = ['login', 'buyerId', 'orderId', 'lastName', 'company'] as const;
+export const PRODUCT_MATCH_STEPS = [
+  'link',
+  'ean',
+  'externalId',
+  'offerId',
+  'name',
+] as const satisfies readonly ProductMatchStep[];
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const timeZone = text.refine(isTimeZone, 'must be an IANA time zone such as Europe/Warsaw');
+
+const DURATION = /^(\d+)(s|m|h)$/;
+const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600 } as const;
+/** `30s`, `5m`, `1h` in seconds; NaN when it is not such a duration. */
+export function durationSeconds(value: string): number {
+  const m = DURATION.exec(value);
+  return m ? Number(m[1]) * SECONDS_PER_UNIT[m[2] as keyof typeof SECONDS_PER_UNIT] : NaN;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+const OptimaEmbeddedSchema = z.strictObject({
+  kind: z.literal('embedded'),
+  /** SQLite file of the development stand-in holding the CDN tables. */
+  file: text.default('.data/optima.sqlite'),
+  operator: text.default('ADMIN'),
+});
+
+const OptimaMssqlSchema = z.strictObject({
+  kind: z.literal('mssql'),
+  /** host, host\instance or host,port (as Optima's "Informacje techniczne" show it). */
+  server: text,
+  port: z.int().min(1).max(65535).optional(),
+  database: text,
+  configDatabase: text.default('CDN_KNF_Konfiguracja'),
+  auth: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('sql'), user: text, password: z.string() }),
+    z.strictObject({ kind: z.literal('nt') }),
+  ]),
+  encrypt: z.boolean().default(true),
+  trustServerCertificate: z.boolean().default(false),
+  operator: text.default('ADMIN'),
+});
+
+const ACCOUNT_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+const AllegroSchema = z
+  .strictObject({
+    clientId: text,
+    clientSecret: text,
+    environment: z.enum(['production', 'sandbox', 'simulator']).default('production'),
+    simulatorUrl: z.url().optional(),
+    // Allegro refuses API calls whose User-Agent is not `AppName/version (+https://info-url)`.
+    userAgent: text
+      .regex(/^\S+\/\S+ \(\+https?:\/\/\S+\)$/, 'must look like AppName/version (+https://info-url)')
+      .default('AllegroOptima/0.1.0 (+https://github.com/allegro-optima/allegro-optima)'),
+    accounts: z
+      .array(
+        z.strictObject({
+          // Part of workflow ids and search attributes: short, lower case, no spaces.
+          name: z
+            .string()
+            .regex(ACCOUNT_NAME, 'must be 1-40 lower-case letters, digits, - or _, starting with a letter or digit'),
+        }),
+      )
+      .min(1, 'must list at least one account'),
+    tokenStoreDir: text.default('.data/tokens'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.environment === 'simulator' && !a.simulatorUrl) {
+      ctx.addIssue({ code: 'custom', path: ['simulatorUrl'], message: 'is required when environment is simulator' });
+    }
+    a.accounts.forEach((account, i) => {
+      if (a.accounts.findIndex((o) => o.name === account.name) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', i, 'name'],
+          message: `duplicates account "${account.name}"`,
+        });
+      }
+    });
+  });
+
+const TemporalSchema = z.strictObject({
+  address: text.default('localhost:7233'),
+  namespace: text.default('default'),
+  taskQueue: text.default(TASK_QUEUE),
+  /** Present = TLS on; `{}` uses the system CAs (Temporal Cloud with an API key). */
+  tls: z
+    .strictObject({
+      serverName: text.optional(),
+      caFile: text.optional(),
+      certFile: text.optional(),
+      keyFile: text.optional(),
+    })
+    .optional(),
+  apiKey: text.optional(),
+});
+
+const PaymentMappingSchema = z.strictObject({
+  type: text,
+  provider: z.string().trim().nullish(),
+  /** FPl_Nazwa; "" = not filled in yet (orders with this payment wait for a person). */
+  paymentForm: z.string().trim(),
+});
+
+const DeliveryMappingSchema = z.strictObject({
+  methodId: text,
+  methodName: z.string().nullish(),
+  /** Twr_Kod of the delivery service; "" = not filled in yet. */
+  serviceCode: z.string().trim(),
+});
+
+const MappingsSchema = z
+  .strictObject({
+    payment: z.array(PaymentMappingSchema).default([]),
+    delivery: z.array(DeliveryMappingSchema).default([]),
+  })
+  .superRefine((m, ctx) => {
+    const key = (p: { type: string; provider?: string | null }) =>
+      `${p.type.toUpperCase()}/${(p.provider ?? '').toUpperCase()}`;
+    m.payment.forEach((p, i) => {
+      if (m.payment.findIndex((o) => key(o) === key(p)) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['payment', i],
+          message: `maps type ${p.type}${p.provider ? ` provider ${p.provider}` : ''} a second time`,
+        });
+      }
+    });
+    m.delivery.forEach((d, i) => {
+      if (m.delivery.findIndex((o) => o.methodId === d.methodId) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['delivery', i, 'methodId'],
+          message: `maps method ${d.methodId} a second time`,
+        });
+      }
+    });
+  });
+
+const documentKind = z.enum(['RO', 'FS', 'PA']);
+
+const codeTemplate = (fallback: string) =>
+  text
+    .refine(
+      (t) =>
+        [...t.matchAll(/\{(\w*)\}/g)].every((m) => (CONTRACTOR_CODE_PLACEHOLDERS as readonly string[]).includes(m[1])),
+      `may only use the placeholders ${CONTRACTOR_CODE_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
+    )
+    .default(fallback);
+
+const ImportSchema = z.strictObject({
+  stage: z.enum(IMPORT_STAGES).default('READY_FOR_PROCESSING'),
+  documentKindCompany: documentKind.default('RO'),
+  documentKindPerson: documentKind.default('RO'),
+  documentDateSource: z.enum(['order', 'payment', 'import']).default('order'),
+  productMatchOrder: z
+    .array(z.enum(PRODUCT_MATCH_STEPS))
+    .min(1, 'must list at least one step')
+    .refine((steps) => new Set(steps).size === steps.length, 'must not repeat a step')
+    .default([...PRODUCT_MATCH_STEPS]),
+  productNotFound: z.enum(['create', 'lineWithoutCard', 'wait']).default('create'),
+  /** DeA_Kod (varchar 20) of the document attribute listing lines without a card. */
+  productNotFoundAttribute: z.string().trim().max(20).default('ALLEGRO_BRAK_KARTY'),
+  newProduct: z
+    .strictObject({
+      vatRate: z.number().min(0).max(99).default(23),
+      unit: text.max(20).default('szt'),
+      /** DfC_Lp; 5 = "detaliczna" (gross retail) in a standard Optima company. */
+      priceTypeNumber: z.int().min(1).default(4),
+    })
+    .prefault({}),
+  checkContractorByNip: z.boolean().default(true),
+  matchContractorByEmail: z.boolean().default(false),
+  contractorCodeTemplate: z
+    .strictObject({ registered: codeTemplate('{login}'), guest: codeTemplate('GOSC-{orderId}') })
+    .prefault({}),
+  defaultPaymentForm: text.optional(),
+  warehouseSymbol: text.max(20).optional(),
+  cancelledAfterDocument: z.enum(['annotate', 'cancel']).default('annotate'),
+  markProcessing: z.boolean().default(false),
+  licenceRetryDelaySeconds: z.int().min(5).default(120),
+  initialSync: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v === 'now' || (ISO_DATE.test(v) && !Number.isNaN(Date.parse(v))),
+      'must be "now" or an ISO date such as 2026-01-31 or 2026-01-31T06:00:00+01:00',
+    )
+    .default('now'),
+});
+
+const PollerSchema = z.strictObject({
+  schedule: z
+    .strictObject({
+      every: z.string().trim().optional(),
+      dailyAt: z.string().trim().optional(),
+      timeZone: timeZone.optional(),
+    })
+    .superRefine((s, ctx) => {
+      if ((s.every === undefined) === (s.dailyAt === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must have either every (e.g. 30s, 5m) or dailyAt (e.g. 06:00), not both',
+        });
+        return;
+      }
+      if (s.every !== undefined) {
+        const seconds = durationSeconds(s.every);
+        if (!(seconds >= 5 && seconds <= 86400)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['every'],
+            message: `must be a duration from 5s to 24h such as 30s, 5m or 1h (got "${s.every}")`,
+          });
+        }
+        if (s.timeZone !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['timeZone'], message: 'only goes with dailyAt' });
+      }
+      if (s.dailyAt !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(s.dailyAt)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dailyAt'],
+          message: `must be a time HH:MM such as 06:00 (got "${s.dailyAt}")`,
+        });
+      }
+    })
+    .default({ every: '30s' }),
+  pageSize: z.int().min(1).max(1000).default(100),
+});
+
+export const SettingsSchema = z.strictObject({
+  optima: z.discriminatedUnion('kind', [OptimaEmbeddedSchema, OptimaMssqlSchema]),
+  allegro: AllegroSchema,
+  temporal: TemporalSchema.prefault({}),
+  mappings: MappingsSchema.prefault({}),
+  import: ImportSchema.prefault({}),
+  poller: PollerSchema.prefault({}),
+  /** Allegro allows 9,000 requests a minute per user; the worker's limiter uses this. */
+  allegroRateLimitPerMinute: z.int().min(1).max(9000).default(9000),
+});
+
+export type Settings = z.output<typeof SettingsSchema>;
+export type SettingsInput = z.input<typeof SettingsSchema>;
