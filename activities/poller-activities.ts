@@ -15,7 +15,6 @@ import type { OrderEvent } from '../domain/allegro';
 import { SEARCH_ATTRIBUTES, type ImportPolicy } from '../domain/types';
 import {
   cancelOrderWorkflowId,
-  orderEventSignal,
   orderWorkflowId,
   supersededSignal,
   type OrderEventSignal,
@@ -23,7 +22,9 @@ import {
 } from '../workflows/definitions';
 import type { cancelImportedOrder, importOrder } from '../workflows/import-order';
 import { ACCOUNT, ORDER_ID, ORDER_STATUS } from '../workflows/search-attributes';
+import { mapLimited } from './concurrency';
 import type { ActivityDeps } from './deps';
+import { orderSignalWithStart } from './order-start';
 import type { DispatchResult, PolledEvent, PollerActivities } from './types';
 
 /** The event type a backfill sends to the orders it dispatches (they re-read the form anyway). */
@@ -61,13 +62,7 @@ export async function startOrderWorkflow(
     workflowId: orderWorkflowId(account, checkoutFormId),
     taskQueue,
     args: [{ account, checkoutFormId, policy, ...(timing ? { timing } : {}) }],
-    signal: orderEventSignal,
-    signalArgs: [event],
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-    typedSearchAttributes: [
-      { key: ORDER_ID, value: checkoutFormId },
-      { key: ACCOUNT, value: account },
-    ],
+    ...orderSignalWithStart(account, checkoutFormId, event),
   });
 }
 
@@ -260,24 +255,4 @@ function count(result: DispatchResult, outcome: Outcome): void {
 function earliestPurchase(lines: { boughtAt?: string | null }[]): string | undefined {
   const times = lines.map((l) => l.boughtAt).filter((t): t is string => !!t);
   return times.sort()[0];
-}
-
-/** Runs fn over items, at most `limit` at once; waits for all, then throws the first failure. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const lane = async () => {
-    while (next < items.length && !failure) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index]);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure) throw failure.error;
-  return results;
 }

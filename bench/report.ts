@@ -1,7 +1,7 @@
 /** The benchmark's result as a table for the terminal, and as the JSON file. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BenchResult } from './benchmark';
+import type { BenchResult } from './result';
 import type { TimingSummary } from './histories';
 
 const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} ms` : 'n/a');

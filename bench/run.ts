@@ -9,10 +9,43 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OPTIONS, runBenchmark, type BenchOptions } from './benchmark';
+import { runBenchmark } from './benchmark';
+import { DEFAULT_OPTIONS, type BenchOptions } from './options';
 import { formatReport, writeResultJson } from './report';
 
 const DEFAULT_JSON = path.join('bench', 'results', 'latest.json');
+
+interface NumberFlag<K> {
+  key: K;
+  /** Default: whole numbers ≥ 1. */
+  integer?: boolean;
+  min?: number;
+}
+
+type NumberOption = Exclude<
+  { [K in keyof BenchOptions]: BenchOptions[K] extends number ? K : never }[keyof BenchOptions],
+  undefined
+>;
+
+/** The flags that set a number option, with the option each sets. */
+const OPTION_FLAGS = {
+  orders: { key: 'orders' },
+  'steady-seconds': { key: 'steadySeconds' },
+  rate: { key: 'rate', integer: false, min: 0.1 },
+  'latency-ms': { key: 'latencyMs', min: 0 },
+  'poll-interval': { key: 'pollIntervalSeconds', integer: false, min: 0.1 },
+  'page-size': { key: 'pageSize' },
+  'history-sample': { key: 'historySample' },
+  seed: { key: 'seed' },
+} as const satisfies Record<string, NumberFlag<NumberOption>>;
+
+/** The worker tuning's flags (the same names as `npm run worker`'s). */
+const TUNING_FLAGS = {
+  'max-activities': { key: 'maxConcurrentActivityTaskExecutions' },
+  'max-allegro-activities': { key: 'maxConcurrentAllegroActivityTaskExecutions' },
+  'max-workflow-tasks': { key: 'maxConcurrentWorkflowTaskExecutions' },
+  'max-cached-workflows': { key: 'maxCachedWorkflows' },
+} as const satisfies Record<string, NumberFlag<keyof BenchOptions['tuning']>>;
 
 function number(name: string, value: string | undefined, fallback: number, { integer = true, min = 1 } = {}): number {
   if (value === undefined) return fallback;
@@ -23,60 +56,30 @@ function number(name: string, value: string | undefined, fallback: number, { int
   return n;
 }
 
+/** Each flag's number, or the default for the flags not given. */
+function numbers<K extends string>(
+  flags: Record<string, Readonly<NumberFlag<K>>>,
+  values: Record<string, string | undefined>,
+  defaults: Record<K, number>,
+): Record<K, number> {
+  return Object.fromEntries(
+    Object.entries(flags).map(([name, { key, ...rule }]) => [key, number(name, values[name], defaults[key], rule)]),
+  ) as Record<K, number>;
+}
+
 export function parseBenchArgs(argv: string[]): { options: Partial<BenchOptions>; json: string } {
+  const stringFlags = [...Object.keys(OPTION_FLAGS), ...Object.keys(TUNING_FLAGS), 'json', 'cpu-profile'];
   const { values } = parseArgs({
     args: argv,
-    options: {
-      orders: { type: 'string' },
-      'steady-seconds': { type: 'string' },
-      rate: { type: 'string' },
-      'latency-ms': { type: 'string' },
-      json: { type: 'string' },
-      'poll-interval': { type: 'string' },
-      'page-size': { type: 'string' },
-      'max-activities': { type: 'string' },
-      'max-allegro-activities': { type: 'string' },
-      'max-workflow-tasks': { type: 'string' },
-      'max-cached-workflows': { type: 'string' },
-      'history-sample': { type: 'string' },
-      seed: { type: 'string' },
-      'cpu-profile': { type: 'string' },
-    },
+    options: Object.fromEntries(stringFlags.map((flag) => [flag, { type: 'string' as const }])),
   });
-  const d = DEFAULT_OPTIONS;
+  const given = values as Record<string, string | undefined>;
   return {
-    json: values.json ?? DEFAULT_JSON,
+    json: given.json ?? DEFAULT_JSON,
     options: {
-      orders: number('orders', values.orders, d.orders),
-      steadySeconds: number('steady-seconds', values['steady-seconds'], d.steadySeconds),
-      rate: number('rate', values.rate, d.rate, { integer: false, min: 0.1 }),
-      latencyMs: number('latency-ms', values['latency-ms'], d.latencyMs, { min: 0 }),
-      pollIntervalSeconds: number('poll-interval', values['poll-interval'], d.pollIntervalSeconds, {
-        integer: false,
-        min: 0.1,
-      }),
-      pageSize: number('page-size', values['page-size'], d.pageSize),
-      historySample: number('history-sample', values['history-sample'], d.historySample),
-      seed: number('seed', values.seed, d.seed),
-      ...(values['cpu-profile'] ? { cpuProfileDir: path.resolve(values['cpu-profile']) } : {}),
-      tuning: {
-        maxConcurrentActivityTaskExecutions: number(
-          'max-activities',
-          values['max-activities'],
-          d.tuning.maxConcurrentActivityTaskExecutions,
-        ),
-        maxConcurrentAllegroActivityTaskExecutions: number(
-          'max-allegro-activities',
-          values['max-allegro-activities'],
-          d.tuning.maxConcurrentAllegroActivityTaskExecutions,
-        ),
-        maxConcurrentWorkflowTaskExecutions: number(
-          'max-workflow-tasks',
-          values['max-workflow-tasks'],
-          d.tuning.maxConcurrentWorkflowTaskExecutions,
-        ),
-        maxCachedWorkflows: number('max-cached-workflows', values['max-cached-workflows'], d.tuning.maxCachedWorkflows),
-      },
+      ...numbers(OPTION_FLAGS, given, DEFAULT_OPTIONS),
+      ...(given['cpu-profile'] ? { cpuProfileDir: path.resolve(given['cpu-profile']) } : {}),
+      tuning: numbers(TUNING_FLAGS, given, DEFAULT_OPTIONS.tuning),
     },
   };
 }

@@ -40,8 +40,11 @@ const RETURNING_SHARE = 0.2;
 const JOURNAL_STREAM = 0x7fff0000;
 const MERGE_STREAM = 0x7ffe0000;
 
-interface WireEventLine extends Pick<WireLineItem, 'id' | 'quantity' | 'originalPrice' | 'price' | 'boughtAt'> {
-  offer: { id: string; name: string; external: { id: string } | null };
+/** What an event's line item keeps of the form's (its offer without productSet). */
+const EVENT_LINE_FIELDS = ['id', 'quantity', 'originalPrice', 'price', 'boughtAt'] as const;
+
+interface WireEventLine extends Pick<WireLineItem, (typeof EVENT_LINE_FIELDS)[number]> {
+  offer: Omit<WireLineItem['offer'], 'productSet'>;
 }
 
 interface WireEventOrder {
@@ -347,13 +350,9 @@ export class OrderStore {
   }
 
   private eventLines(order: SimOrder): WireEventLine[] {
-    return order.lines.map((l) => ({
-      id: l.id,
-      offer: { id: l.offer.id, name: l.offer.name, external: l.offer.external },
-      quantity: l.quantity,
-      originalPrice: l.originalPrice,
-      price: l.price,
-      boughtAt: l.boughtAt,
+    return order.lines.map(({ offer: { productSet: _productSet, ...offer }, ...line }) => ({
+      ...(Object.fromEntries(EVENT_LINE_FIELDS.map((field) => [field, line[field]])) as Omit<WireEventLine, 'offer'>),
+      offer,
     }));
   }
 

@@ -1,0 +1,95 @@
+/**
+ * Phase 2, the Temporal floor: N workflows with the same activities as a real importOrder
+ * (types, order, queues read from its history) that do nothing, started the way the poller
+ * dispatches orders (signal-with-start, its concurrency), on a worker process with the same
+ * tuning. What the drain would reach if the activities cost nothing.
+ */
+import { ALLEGRO_ACTIVITIES } from '../../activities';
+import { mapLimited } from '../../activities/concurrency';
+import { orderSignalWithStart } from '../../activities/order-start';
+import { allegroTaskQueue, orderWorkflowId, type OrderEventSignal } from '../../workflows/definitions';
+import { cpuMs } from '../cpu';
+import type { benchFloorOrder, FloorStep } from '../floor-workflow';
+import { activityScheduleOf, fetchTimelines, spreadSample, summarise, type TimingSummary } from '../histories';
+import { floorTaskQueue, type BenchRun } from '../setup';
+import { waitForWorkflowsClosed } from '../watch';
+import { spawnBenchWorker } from '../worker-child';
+import type { WorkerStats } from '../worker-protocol';
+
+export interface FloorOutcome {
+  workflows: number;
+  steps: FloorStep[];
+  /** First start → the last workflow closed. */
+  seconds: number;
+  workerStartToReadyMs: number;
+  workerRssAtReadyMb: number | null;
+  workerPeakRssMb: number | null;
+  workerCpuMs: number;
+  eventLoopDelay: WorkerStats['eventLoopDelay'];
+  timings: TimingSummary;
+}
+
+/** The activities of a real order (the first of the backlog), in the order it ran them. */
+async function realOrderSteps(run: BenchRun, orderId: string): Promise<FloorStep[]> {
+  const { client, account, taskQueue } = run.world;
+  const schedule = await activityScheduleOf(client, orderWorkflowId(account, orderId));
+  return schedule.map((s) => ({
+    activityType: s.activityType,
+    onAllegroQueue: s.taskQueue === allegroTaskQueue(taskQueue),
+  }));
+}
+
+export async function temporalFloor(run: BenchRun, realOrderId: string): Promise<FloorOutcome> {
+  const { world, options, client, log } = run;
+  const { account } = world;
+  const steps = await realOrderSteps(run, realOrderId);
+  const floorQueue = floorTaskQueue(world.taskQueue);
+  log(
+    `Floor: ${options.orders} workflows × ${steps.length} empty activities (${steps.map((s) => s.activityType).join(', ')}). Starting its worker process…`,
+  );
+  const worker = await spawnBenchWorker({
+    mode: 'floor',
+    address: world.address,
+    namespace: world.namespace,
+    taskQueue: floorQueue,
+    // With the Allegro activities' names the Allegro worker has something to run, as the real one does.
+    activityTypes: [...new Set([...steps.map((s) => s.activityType), ...ALLEGRO_ACTIVITIES])],
+    allegroRequestsPerMinute: options.allegroRequestsPerMinute,
+    tuning: options.tuning,
+  });
+  run.workers.push(worker);
+  const before = await worker.stats();
+  run.serverCpu.mark('floor');
+  const floorIds = Array.from({ length: options.orders }, (_, i) => `floor:${account}:${i}`);
+  const floorStart = Date.now();
+  const event: OrderEventSignal = { eventId: '0', type: 'READY_FOR_PROCESSING', occurredAt: new Date().toISOString() };
+  await mapLimited(floorIds, options.dispatchConcurrency, async (workflowId) => {
+    await client.workflow.signalWithStart<typeof benchFloorOrder, [OrderEventSignal]>('benchFloorOrder', {
+      workflowId,
+      taskQueue: floorQueue,
+      args: [{ steps }],
+      ...orderSignalWithStart(account, workflowId, event),
+    });
+  });
+  const floorQuery = `WorkflowType = 'benchFloorOrder' AND TaskQueue = '${floorQueue}'`;
+  const closedAt = await waitForWorkflowsClosed(run, 'floor, workflows closed', floorQuery, floorIds.length, () =>
+    Promise.resolve(''),
+  );
+  const after = await worker.stats();
+  run.serverCpu.mark('floor');
+  const lastReading = await worker.stop();
+  const seconds = (closedAt - floorStart) / 1000;
+  const timings = summarise(await fetchTimelines(client, spreadSample(floorIds, options.historySample)));
+  log(`Floor: ${floorIds.length} workflows in ${seconds.toFixed(1)} s (${(floorIds.length / seconds).toFixed(1)} /s).`);
+  return {
+    workflows: floorIds.length,
+    steps,
+    seconds,
+    workerStartToReadyMs: worker.startToReadyMs,
+    workerRssAtReadyMb: worker.atReady?.rssMb ?? null,
+    workerPeakRssMb: lastReading?.peakRssMb ?? null,
+    workerCpuMs: cpuMs(before, after),
+    eventLoopDelay: after.eventLoopDelay,
+    timings,
+  };
+}

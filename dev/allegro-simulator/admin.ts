@@ -1,0 +1,97 @@
+/** The simulator's admin: what tests, the demo and the benchmark do to it (in-process). */
+import type { SimulatorAdmin } from './api';
+import type { OAuthServer } from './oauth';
+import type { OrderStore } from './store';
+import type { Traffic } from './traffic';
+
+const toDate = (d: Date | string) => {
+  const ms = (typeof d === 'string' ? new Date(d) : d).getTime();
+  if (Number.isNaN(ms)) throw new Error(`not a date: ${String(d)}`);
+  return ms;
+};
+
+export function createAdmin(sim: {
+  store: OrderStore;
+  oauth: OAuthServer;
+  traffic: Traffic;
+  nowMs: () => number;
+}): SimulatorAdmin {
+  const { store, oauth, traffic, nowMs } = sim;
+  let stream: NodeJS.Timeout | undefined;
+  /** OAuth's lifetime totals at the last resetStats(). */
+  let oauthBaseline = { refreshes: 0, tokensIssued: 0 };
+
+  const admin: SimulatorAdmin = {
+    addOrder: (spec) => store.addOrder(spec),
+    addOrders(n, o = {}) {
+      const { spreadOverSeconds = 0, occurredAt, ...spec } = o;
+      const timed = occurredAt !== undefined || spreadOverSeconds > 0;
+      const end = occurredAt === undefined ? nowMs() : toDate(occurredAt);
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const at = end - spreadOverSeconds * 1000 + Math.round(((i + 1) * spreadOverSeconds * 1000) / n);
+        ids.push(store.addOrder({ ...spec, occurredAt: timed ? new Date(at) : undefined }));
+      }
+      return ids;
+    },
+    advance: (id, to) => store.advance(id, to),
+    repeatReadyEvent: (id) => store.repeatReadyEvent(id),
+    cancel: (id, by) => store.cancel(id, by),
+    merge: (ids, status) => store.merge(ids, status),
+    backdate: (id, date) => store.backdate(id, toDate(date)),
+    startStream({ perSecond, status }) {
+      admin.stopStream();
+      if (!(perSecond > 0)) throw new Error('perSecond must be positive');
+      let owed = 0;
+      let last = Date.now();
+      stream = setInterval(
+        () => {
+          const t = Date.now();
+          owed += (perSecond * (t - last)) / 1000;
+          last = t;
+          for (; owed >= 1; owed--) store.addOrder({ status });
+        },
+        Math.max(10, Math.min(1000, 1000 / perSecond)),
+      );
+      stream.unref();
+    },
+    stopStream() {
+      if (stream) clearInterval(stream);
+      stream = undefined;
+    },
+    setFault: (fault) => traffic.addFault(fault),
+    clearFaults: () => traffic.clearFaults(),
+    setLatency(ms) {
+      traffic.latencyMs = ms;
+    },
+    setRateLimit: (perMinute) => traffic.setRateLimit(perMinute),
+    expireAccessTokens: () => oauth.expireAccessTokens(),
+    approveDevice(userCode) {
+      if (!oauth.decide(userCode, true)) throw new Error(`no pending device authorisation for user code ${userCode}`);
+    },
+    denyDevice(userCode) {
+      if (!oauth.decide(userCode, false)) throw new Error(`no pending device authorisation for user code ${userCode}`);
+    },
+    issueTokens: () => oauth.issueTokens(),
+    stats: () => ({
+      requests: { ...traffic.counters.requests },
+      tokenRefreshes: oauth.refreshes - oauthBaseline.refreshes,
+      tokensIssued: oauth.tokensIssued - oauthBaseline.tokensIssued,
+      rateLimited: traffic.counters.rateLimited,
+      unauthorized: traffic.counters.unauthorized,
+      faultsInjected: traffic.counters.faultsInjected,
+      orders: store.orderCount,
+      events: store.eventCount,
+    }),
+    resetStats() {
+      traffic.resetCounters();
+      oauthBaseline = { refreshes: oauth.refreshes, tokensIssued: oauth.tokensIssued };
+    },
+    getOrder: (id) => {
+      const form = store.getForm(id);
+      return form && structuredClone(form);
+    },
+    listOrderIds: () => store.orderIds(),
+  };
+  return admin;
+}

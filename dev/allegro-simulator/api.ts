@@ -1,0 +1,90 @@
+/** The simulator's public types: what tests, the demo and the benchmark hold and call. */
+import type { FormStage, FormStatus, OrderSpec, WireCheckoutForm } from './orders';
+
+export interface SimulatorOptions {
+  seed?: number;
+  /** 0 (default): a free port. */
+  port?: number;
+  latencyMs?: number;
+  /** API requests per minute per client id; over it: 429. Default: unlimited. */
+  rateLimitPerMinute?: number;
+  clientId?: string;
+  clientSecret?: string;
+  /** Default 43199 (Allegro's ≈12 h). */
+  accessTokenTtlSeconds?: number;
+  /** Device codes are approved as soon as they are issued (no person needed). */
+  autoApproveDevice?: boolean;
+  /** `interval` of the device flow; polling faster gives slow_down. Default 5 (Allegro's). */
+  deviceIntervalSeconds?: number;
+  /** Business clock: order and event times, token expiry, 60-day retention. */
+  now?: () => Date;
+  sellerId?: string;
+}
+
+export interface FaultSpec {
+  /** The request path: exact (string) or tested by a RegExp. */
+  path: RegExp | string;
+  method?: string;
+  /** How many matching requests it hits; default 1, Infinity for all. */
+  times?: number;
+  /** Answer with this status (and `body`, or a fitting default error body). */
+  status?: number;
+  body?: unknown;
+  /** Drop the connection without an answer (the client sees a socket reset). */
+  reset?: boolean;
+  /** Hold the request first ("slow" mode); with no status or reset it is then served normally. */
+  delayMs?: number;
+}
+
+export interface AddOrdersOptions extends Omit<OrderSpec, 'status' | 'occurredAt'> {
+  status?: FormStatus;
+  /** Spread the orders' status times evenly over this many seconds before `occurredAt`. */
+  spreadOverSeconds?: number;
+  /** End of the spread (default now); a past date writes history (ids placed at that time). */
+  occurredAt?: Date | string;
+}
+
+export interface SimulatorStats {
+  /** By route, e.g. "GET /order/events", "POST /auth/oauth/token". */
+  requests: Record<string, number>;
+  tokenRefreshes: number;
+  tokensIssued: number;
+  rateLimited: number;
+  unauthorized: number;
+  faultsInjected: number;
+  orders: number;
+  events: number;
+}
+
+export interface SimulatorAdmin {
+  addOrder(spec?: OrderSpec): string;
+  addOrders(n: number, opts?: AddOrdersOptions): string[];
+  advance(orderId: string, toStatus: Exclude<FormStage, 'BOUGHT'>): void;
+  repeatReadyEvent(orderId: string): string;
+  cancel(orderId: string, by: 'BUYER' | 'AUTO'): void;
+  merge(orderIds: string[], status?: 'FILLED_IN' | 'READY_FOR_PROCESSING'): string;
+  backdate(orderId: string, date: Date | string): void;
+  startStream(opts: { perSecond: number; status?: FormStatus }): void;
+  stopStream(): void;
+  setFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  setLatency(ms: number): void;
+  setRateLimit(perMinute: number | null): void;
+  expireAccessTokens(): void;
+  approveDevice(userCode: string): void;
+  denyDevice(userCode: string): void;
+  issueTokens(): { accessToken: string; refreshToken: string };
+  stats(): SimulatorStats;
+  resetStats(): void;
+  getOrder(id: string): WireCheckoutForm | undefined;
+  listOrderIds(): string[];
+}
+
+export interface AllegroSimulator {
+  url: string;
+  /** Credentials the OAuth endpoints accept. */
+  clientId: string;
+  clientSecret: string;
+  admin: SimulatorAdmin;
+  close(): Promise<void>;
+}
