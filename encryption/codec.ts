@@ -73,7 +73,9 @@ export class EncryptionCodec implements PayloadCodec {
     try {
       plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw new PayloadDecryptionError(`Encrypted payload (key id "${id}") fails authentication: wrong key or altered data`);
+      throw new PayloadDecryptionError(
+        `Encrypted payload (key id "${id}") fails authentication: wrong key or altered data`,
+      );
     }
     return PayloadMessage.decode(plain);
   }

@@ -14,7 +14,9 @@ const toJson = (payload: Payload) => ({
 });
 
 const fromJson = (json: { metadata: Record<string, string>; data: string }): Payload => ({
-  metadata: Object.fromEntries(Object.entries(json.metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(json.metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+  ),
   data: Buffer.from(json.data, 'base64'),
 });
 
@@ -75,12 +77,20 @@ describe('the codec server', () => {
   });
 
   it('gives an origin outside the configured ones no CORS headers', async () => {
-    const response = await fetch(`${open.url}/decode`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } });
+    const response = await fetch(`${open.url}/decode`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example' },
+    });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('puts the CORS origin on the answer to the POST itself', async () => {
-    const response = await post(guarded, '/decode', { payloads: [] }, { Origin: 'https://ui.example', Authorization: `Bearer ${TOKEN}` });
+    const response = await post(
+      guarded,
+      '/decode',
+      { payloads: [] },
+      { Origin: 'https://ui.example', Authorization: `Bearer ${TOKEN}` },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://ui.example');
     expect(await response.json()).toEqual({ payloads: [] });
@@ -99,7 +109,10 @@ describe('the codec server', () => {
     const noList = await post(open, '/decode', { payload: [] });
     expect([noList.status, await noList.json()]).toEqual([400, { error: 'Body must be { "payloads": [...] }' }]);
     const badData = await post(open, '/decode', { payloads: [{ metadata: {}, data: 42 }] });
-    expect([badData.status, await badData.json()]).toEqual([400, { error: 'payloads[0].data must be a base64 string' }]);
+    expect([badData.status, await badData.json()]).toEqual([
+      400,
+      { error: 'payloads[0].data must be a base64 string' },
+    ]);
     const foreign = toJson({
       metadata: { encoding: Buffer.from('binary/encrypted'), 'encryption-key-id': Buffer.from('k7') },
       data: Buffer.alloc(40),

@@ -1,5 +1,10 @@
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
-import { EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA_KEY, PayloadDecryptionError } from '../../encryption/codec';
+import {
+  EncryptionCodec,
+  ENCRYPTED_ENCODING,
+  KEY_ID_METADATA_KEY,
+  PayloadDecryptionError,
+} from '../../encryption/codec';
 import { dataConverterFromEnvironment, encryptingDataConverter } from '../../encryption/data-converter';
 import { BUYER, keyring, NEW_KEY, OLD_KEY } from './fixtures';
 
