@@ -15,6 +15,7 @@ import { loadSettings, SETTINGS_FILE_ENV, type Settings } from '../config/settin
 import { DEMO_FALLBACK } from '../dev/demo-settings';
 import type { OptimaGateway } from '../domain/types';
 import { UsageError } from './command';
+import { dataConverterFromEnvironment } from '../encryption/data-converter';
 
 export interface Output {
   write(text: string): unknown;
@@ -104,7 +105,8 @@ export class CommandContext {
       this.temporalConnection = undefined;
       throw new Error(`Temporal is not reachable at ${address}: ${(error as Error).message}`);
     }
-    return new Client({ connection, namespace });
+    const dataConverter = dataConverterFromEnvironment(this.io.env);
+    return new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
   }
 
   tokenStore(): FileTokenStore {

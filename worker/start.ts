@@ -5,6 +5,7 @@
  * worker/main.ts, the demo, the benchmark and the tests.
  */
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
 import { allegroTaskQueue } from '../workflows/definitions';
@@ -37,6 +38,8 @@ export interface StartWorkerDeps {
   allegroRequestsPerMinute?: number;
   tuning?: WorkerTuning;
   identity?: string;
+  /** The payload codec (encryption/): workers and clients must agree on it. Default: none. */
+  dataConverter?: DataConverter;
 }
 
 export interface RunningWorker {
@@ -70,6 +73,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
     ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
     shutdownGraceTime: '10 seconds',
     ...(deps.identity ? { identity: deps.identity } : {}),
+    ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
   });
   const allegro = await Worker.create({
     connection: deps.connection,
@@ -80,6 +84,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
     ...(deps.allegroRequestsPerMinute ? { maxTaskQueueActivitiesPerSecond: deps.allegroRequestsPerMinute / 60 } : {}),
     shutdownGraceTime: '10 seconds',
     ...(deps.identity ? { identity: `${deps.identity}/allegro` } : {}),
+    ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
   });
 
   const workers = [main, allegro];

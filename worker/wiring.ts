@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
 import { AllegroClient } from '../activities/allegro/client';
@@ -13,6 +14,7 @@ import { createOptimaGateway } from '../activities/optima';
 import { allegroTarget, temporalConnectionOptions } from '../config/connections';
 import type { Settings } from '../config/settings';
 import { PermanentError } from '../domain/errors';
+import { dataConverterFromEnvironment } from '../encryption/data-converter';
 import type { OptimaGateway } from '../domain/types';
 import { startWorker, type RunningWorker, type StartWorkerDeps } from './start';
 
@@ -25,6 +27,8 @@ export interface WiringOptions {
   tokenStore?: TokenStore;
   /** Workflow starts in flight while the poller dispatches a page (ActivityDeps). Default 8. */
   dispatchConcurrency?: number;
+  /** Default: the codec of AO_CODEC_KEYS / AO_CODEC_KEY_FILE, or none when neither is set. */
+  dataConverter?: DataConverter;
 }
 
 export interface WorkerWiring {
@@ -33,6 +37,8 @@ export interface WorkerWiring {
   optima: OptimaGateway;
   allegro: ReadonlyMap<string, AllegroClient>;
   activities: Activities;
+  /** What the workers started on this wiring and its client encode payloads with. */
+  dataConverter: DataConverter | undefined;
   /** Closes what this wiring opened (connections, clients, its own gateway). */
   close(): Promise<void>;
 }
@@ -49,7 +55,12 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
     opened.push(() => connection.close());
     const clientConnection = await Connection.connect(temporalOptions);
     opened.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: settings.temporal.namespace });
+    const dataConverter = options.dataConverter ?? dataConverterFromEnvironment(process.env);
+    const client = new Client({
+      connection: clientConnection,
+      namespace: settings.temporal.namespace,
+      ...(dataConverter ? { dataConverter } : {}),
+    });
 
     const tokenStore =
       options.tokenStore ?? new FileTokenStore({ dir: path.resolve(cwd, settings.allegro.tokenStoreDir) });
@@ -90,7 +101,7 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
       taskQueue: settings.temporal.taskQueue,
       ...(options.dispatchConcurrency ? { dispatchConcurrency: options.dispatchConcurrency } : {}),
     });
-    return { connection, client, optima, allegro, activities, close: closeAll };
+    return { connection, client, optima, allegro, activities, dataConverter, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
@@ -109,6 +120,7 @@ export function startWiredWorker(
     taskQueue: settings.temporal.taskQueue,
     activities: wiring.activities,
     allegroRequestsPerMinute: settings.allegroRateLimitPerMinute,
+    ...(wiring.dataConverter ? { dataConverter: wiring.dataConverter } : {}),
     ...extra,
   });
 }

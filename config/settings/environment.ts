@@ -8,6 +8,8 @@ import { dottedPath, takesTextAt, type KeyPath } from './shape';
 /** Environment variable naming the settings file when loadSettings gets none. */
 export const SETTINGS_FILE_ENV = 'AO_CONFIG';
 const ENV_PREFIX = 'AO_';
+/** The payload codec's keys and server (encryption/): read there, never part of the settings. */
+const CODEC_ENV_PREFIX = 'AO_CODEC_';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -59,7 +61,7 @@ export function applyEnv(raw: Record<string, unknown>, env: Environment) {
   set('TEMPORAL_NAMESPACE', ['temporal', 'namespace']);
   set('TEMPORAL_API_KEY', ['temporal', 'apiKey']);
   for (const name of Object.keys(env).sort()) {
-    if (!name.startsWith(ENV_PREFIX) || name === SETTINGS_FILE_ENV) continue;
+    if (!name.startsWith(ENV_PREFIX) || name === SETTINGS_FILE_ENV || name.startsWith(CODEC_ENV_PREFIX)) continue;
     const path = name
       .slice(ENV_PREFIX.length)
       .split('__')

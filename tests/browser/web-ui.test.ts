@@ -113,6 +113,7 @@ describeWithChromium(
         ...(process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE
           ? { workflowBundle: { codePath: process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE } }
           : {}),
+        ...(wiring.dataConverter ? { dataConverter: wiring.dataConverter } : {}),
       });
 
       // One paid allegro.pl order with two catalogue goods: a PLN document in the embedded Optima.
@@ -122,7 +123,11 @@ describeWithChromium(
         lines: [{ offerId: DEMO_OFFERS[0].offerId, quantity: 2 }, { offerId: DEMO_OFFERS[1].offerId }],
       });
       clientConnection = await Connection.connect({ address: server.address });
-      const client = new Client({ connection: clientConnection, namespace: server.namespace });
+      const client = new Client({
+        connection: clientConnection,
+        namespace: server.namespace,
+        ...(wiring.dataConverter ? { dataConverter: wiring.dataConverter } : {}),
+      });
       const input: ImportOrderInput = { account: ACCOUNT, checkoutFormId: orderId, policy: toImportPolicy(settings) };
       const handle = await client.workflow.start('importOrder', {
         taskQueue: settings.temporal.taskQueue,

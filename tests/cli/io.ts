@@ -25,7 +25,8 @@ export async function cli(argv: string[], options: RunOptions = {}): Promise<Cli
     },
     stderr: { write: (text: string) => (stderr += text) },
     // Not process.env: an AO_* or TEMPORAL_* variable of the machine must not change the test.
-    env: options.env ?? {},
+    // The run's codec key only: the CLI must read what the tests' workers encrypted.
+    env: { AO_CODEC_KEYS: process.env.AO_CODEC_KEYS, ...(options.env ?? {}) },
     cwd: options.cwd ?? process.cwd(),
   });
   return { code, stdout, stderr };

@@ -129,6 +129,7 @@ export async function createWorld(
         taskQueue,
         activities: wiring.activities,
         ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
+        ...(wiring.dataConverter ? { dataConverter: wiring.dataConverter } : {}),
       });
     },
     async close() {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { generateCodecKey } from '../../encryption/keys';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { WORKFLOWS_INDEX } from './paths';
 
@@ -42,6 +43,8 @@ export default async function globalSetup(): Promise<void> {
   globals.__temporalDevServer = server;
   process.env.TEMPORAL_TEST_ADDRESS = server.address;
   process.env.TEMPORAL_TEST_NAMESPACE = server.namespace;
+  // Every worker and client of the run encrypts payloads, as in production: the tests prove the codec.
+  process.env.AO_CODEC_KEYS ??= generateCodecKey('test');
 
   globals.__temporalBundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'allegro-optima-bundle-'));
   await bundleSharedWorkflows(globals.__temporalBundleDir);

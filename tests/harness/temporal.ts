@@ -16,6 +16,8 @@ import {
   type WorkflowBundleOption,
 } from '@temporalio/worker';
 import { WORKFLOWS_INDEX } from './paths';
+import type { DataConverter } from '@temporalio/common';
+import { dataConverterFromEnvironment } from '../../encryption/data-converter';
 
 export function testAddress(): string {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
@@ -41,8 +43,18 @@ export function testConnection(): Promise<Connection> {
   return connection;
 }
 
+/** The run's payload codec (AO_CODEC_KEYS, set by the global setup): what the worker and the CLI use. */
+export function testDataConverter(): DataConverter | undefined {
+  return dataConverterFromEnvironment(process.env);
+}
+
 export async function testClient(): Promise<Client> {
-  return new Client({ connection: await testConnection(), namespace: testNamespace() });
+  const dataConverter = testDataConverter();
+  return new Client({
+    connection: await testConnection(),
+    namespace: testNamespace(),
+    ...(dataConverter ? { dataConverter } : {}),
+  });
 }
 
 function installQuietRuntime(): void {
@@ -104,8 +116,10 @@ export type RunWorkerOptions = Omit<WorkerOptions, 'connection' | 'workflowsPath
  */
 export async function runWorker<T>(options: RunWorkerOptions, fn: (worker: Worker) => Promise<T>): Promise<T> {
   const { workflowsPath, ...workerOptions } = options;
+  const dataConverter = testDataConverter();
   const worker = await Worker.create({
     namespace: testNamespace(),
+    ...(dataConverter ? { dataConverter } : {}),
     ...workerOptions,
     connection: await testNativeConnection(),
     workflowBundle: await workflowBundle(workflowsPath),

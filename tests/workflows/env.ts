@@ -16,7 +16,12 @@ import { openEmbeddedOptima, type EmbeddedOptima } from '../../dev/embedded-opti
 import type { ImportPolicy } from '../../domain/types';
 import { startWorker, type RunningWorker } from '../../worker/start';
 import { orderProgressQuery, type OrderProgress } from '../../workflows/definitions';
-import { testClient, testNamespace, testNativeConnection, uniqueName } from '../harness/temporal';
+import { testClient, testDataConverter, testNamespace, testNativeConnection, uniqueName } from '../harness/temporal';
+
+const testDataConverterOption = () => {
+  const dataConverter = testDataConverter();
+  return dataConverter ? { dataConverter } : {};
+};
 
 const USER_AGENT = 'allegro-optima-tests/0.1 (+https://github.com/allegro-optima/allegro-optima)';
 
@@ -142,6 +147,7 @@ export async function startEnv(options: { seed?: number } = {}): Promise<TestEnv
     taskQueue,
     activities,
     workflowBundle: bundle(),
+    ...testDataConverterOption(),
   });
   return {
     account,

@@ -19,6 +19,7 @@ import {
 } from '../../workflows/definitions';
 import { importOrder } from '../../workflows/import-order';
 import { pollAllegroEvents } from '../../workflows/poller';
+import { testDataConverter } from '../harness/temporal';
 import { eventually, progressWhen, startEnv, type TestEnv } from './env';
 
 const HISTORIES = path.join(__dirname, 'histories');
@@ -27,7 +28,8 @@ const OUR_WORKFLOWS = ['importOrder', 'cancelImportedOrder', 'pollAllegroEvents'
 function replayOptions(): ReplayWorkerOptions {
   const codePath = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE;
   if (!codePath) throw new Error(process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE_ERROR ?? 'no shared workflow bundle');
-  return { workflowBundle: { codePath } };
+  const dataConverter = testDataConverter();
+  return { workflowBundle: { codePath }, ...(dataConverter ? { dataConverter } : {}) };
 }
 
 async function replayAll(options: ReplayWorkerOptions, histories: { workflowId: string; history: unknown }[]) {
