@@ -23,6 +23,8 @@ export interface DevServerOptions {
   log?: (line: string) => void;
   /** How long to wait for the server to answer. Default 60 s (CI machines are slow). */
   startTimeoutMs?: number;
+  /** A codec server the Web UI calls to show decrypted payloads (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** Passed to locateTemporal (tests inject env and a silent logger). */
   locate?: LocateOptions;
 }
@@ -121,6 +123,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.uiCodecEndpoint && uiPort !== undefined) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (namespace !== 'default') args.push('--namespace', namespace);
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
 

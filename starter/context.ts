@@ -16,6 +16,7 @@ import { DEMO_FALLBACK } from '../dev/demo-settings';
 import type { OptimaGateway } from '../domain/types';
 import { UsageError } from './command';
 import { dataConverterFromEnvironment } from '../encryption/data-converter';
+import { demoDataConverter } from './demo/codec';
 
 export interface Output {
   write(text: string): unknown;
@@ -105,7 +106,7 @@ export class CommandContext {
       this.temporalConnection = undefined;
       throw new Error(`Temporal is not reachable at ${address}: ${(error as Error).message}`);
     }
-    const dataConverter = dataConverterFromEnvironment(this.io.env);
+    const dataConverter = dataConverterFromEnvironment(this.io.env) ?? demoDataConverter(this.io.cwd);
     return new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
   }
 

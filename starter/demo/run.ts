@@ -29,6 +29,7 @@ import type { DemoOptions } from './options';
 import { documentsTable, progressLine, Screen, type ScreenOutput } from './screen';
 import { startSimulatedAllegro, type SimulatedAllegro } from './simulated-allegro';
 import { ensureDemoTemporal, type DemoTemporal } from './temporal';
+import { startDemoCodec } from './codec';
 
 export interface DemoIo {
   stdout: ScreenOutput;
@@ -156,8 +157,14 @@ export async function runDemo(options: DemoOptions, io: DemoIo, signal: AbortSig
       }
     }
 
+    // --- Payload encryption: buyer data never sits in Temporal's database in plain text ----------
+    const codec = await startDemoCodec({ dataDir: options.dataDir, env: io.env, uiPort: options.uiPort });
+    cleanup.push({ name: 'the codec server', run: () => codec.server.close() });
+    say(`  Codec      ${codec.server.url} (AES-256-GCM, key from ${codec.source}); the Web UI decodes through it`);
+
     // --- Temporal --------------------------------------------------------------------------
     const temporal: DemoTemporal = await ensureDemoTemporal({
+      uiCodecEndpoint: codec.server.url,
       settings: loaded,
       explicitAddress: Boolean(io.env.TEMPORAL_ADDRESS?.trim()),
       uiPort: options.uiPort,
@@ -218,7 +225,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo, signal: AbortSig
         : `SQL Server ${settings.optima.server}/${settings.optima.database}`;
     say(`  Optima     ${optimaText}`);
     installRuntime(screen);
-    const wiring = await wireWorker(settings, { cwd: io.cwd, tokenStore });
+    const wiring = await wireWorker(settings, { cwd: io.cwd, tokenStore, dataConverter: codec.dataConverter });
     cleanup.push({ name: 'the worker connections', run: () => wiring.close() });
     const worker = await startWiredWorker(wiring, settings, { identity: `demo@${process.pid}` });
     cleanup.push({ name: 'the worker', run: () => worker.shutdown() });

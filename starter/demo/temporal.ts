@@ -78,6 +78,8 @@ export async function ensureDemoTemporal(opts: {
   dataDir: string;
   cwd: string;
   log: (line: string) => void;
+  /** The demo's codec server, for the Web UI of a dev server the demo starts. */
+  uiCodecEndpoint?: string;
 }): Promise<DemoTemporal> {
   const { settings, log } = opts;
   const { address, namespace } = settings.temporal;
@@ -112,6 +114,7 @@ export async function ensureDemoTemporal(opts: {
     uiPort: opts.uiPort,
     dbFile,
     namespace,
+    ...(opts.uiCodecEndpoint ? { uiCodecEndpoint: opts.uiCodecEndpoint } : {}),
     // scripts/ensure-temporal.ts already said which Temporal CLI it found.
     locate: { env: { ...process.env, TEMPORAL_ADDRESS: '' }, log: () => undefined },
   });

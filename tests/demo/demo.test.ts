@@ -47,6 +47,8 @@ function runDemo(args: string[], simulatorPort: number, interruptAfterMs?: numbe
     AO_TEMPORAL__TASK_QUEUE: taskQueue,
     AO_ALLEGRO__ACCOUNTS__0__NAME: account,
     AO_ALLEGRO__SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
+    // The run's codec key, so this test's client reads what the demo's worker encrypted.
+    AO_CODEC_KEYS: process.env.AO_CODEC_KEYS,
   });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'starter/demo.ts', '--data-dir', dataDir, ...args], {
