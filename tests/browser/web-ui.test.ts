@@ -15,6 +15,9 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { MemoryTokenStore } from '../../activities/allegro/token-store';
 import { loadSettings, toImportPolicy } from '../../config/settings';
+import { EncryptionCodec } from '../../encryption/codec';
+import { startCodecServer, type RunningCodecServer } from '../../encryption/codec-server';
+import { codecKeysFromEnvironment } from '../../encryption/keys';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
 import { DEMO_OFFERS } from '../../dev/catalogue';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
@@ -66,6 +69,7 @@ describeWithChromium(
     let worker: RunningWorker | undefined;
     let clientConnection: Connection | undefined;
     let browser: Browser | undefined;
+    let codecServer: RunningCodecServer | undefined;
 
     afterAll(async () => {
       await browser?.close();
@@ -74,11 +78,25 @@ describeWithChromium(
       await clientConnection?.close();
       await simulator?.close();
       await server?.stop();
+      await codecServer?.close();
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
     test('an imported order is found by its search attributes and its history shows the journey', async () => {
-      server = await startDevServer({ port: 0, uiPort: await freePort(), locate: { log: () => undefined } });
+      // The Web UI decodes the encrypted payloads through the codec server (the same keys as the worker).
+      const keys = codecKeysFromEnvironment(process.env);
+      if (!keys) throw new Error('the test run has no AO_CODEC_KEYS (tests/harness/global-setup.ts sets one)');
+      const uiPort = await freePort();
+      codecServer = await startCodecServer({
+        codec: new EncryptionCodec(keys),
+        corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
+      });
+      server = await startDevServer({
+        port: 0,
+        uiPort,
+        uiCodecEndpoint: codecServer.url,
+        locate: { log: () => undefined },
+      });
       const uiUrl = server.uiUrl as string;
       simulator = await startAllegroSimulator({ seed: 7, port: 0 });
 
@@ -162,10 +180,22 @@ describeWithChromium(
       expect(body).toContain(documentNumber);
       const shown = JOURNEY.filter((step) => body.includes(step));
       expect(shown).toEqual(JOURNEY);
-
+      // The Web UI decoded the input through the codec server (the order id is in the input only as decoded JSON).
+      expect(body).toContain(`"checkoutFormId": "${orderId}"`);
       fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT });
       expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+
+      // Without the codec server the UI has nothing to decode with: input and result stay ciphertext.
+      await codecServer.close();
+      codecServer = undefined;
+      await page.goto(historyLink);
+      await page.getByText('Event History').first().waitFor({ timeout: 30_000 });
+      const encryptedEncoding = Buffer.from('binary/encrypted').toString('base64');
+      await page.getByText(encryptedEncoding).first().waitFor({ timeout: 30_000 });
+      const ciphertext = await page.innerText('body');
+      expect(ciphertext).not.toContain(`"checkoutFormId": "${orderId}"`);
+      expect(ciphertext).not.toContain('"account": "web-ui"');
       process.stdout.write(`Web UI screenshot of ${handle.workflowId} (${documentNumber}): ${SCREENSHOT}\n`);
     }, 240_000);
   },
