@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { PermanentError, TransientError } from '../../domain/errors';
 import { lineValue } from '../../domain/money';
+import { vatTable } from '../../domain/vat';
 import type {
   ConnectionCheck,
   ContractorDraft,
@@ -45,7 +46,6 @@ import {
   TYP_NB,
   uniqueCodes,
   VAT_FLAG_TAXABLE,
-  vatTable,
   type CutText,
   type WrittenKind,
 } from './rules';
