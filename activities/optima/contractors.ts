@@ -8,10 +8,11 @@ import { TransientError } from '../../domain/errors';
 import type { ContractorDraft, ContractorRef, OptimaGateway } from '../../domain/types';
 import { COLUMNS } from './columns';
 import type { Params, Row } from './driver';
+import { LINK_KEY, linkStatements, saveLink } from './links';
 import { composeDescription, countryName, cut, exportFlag, nipForms, splitStreet, type CutText } from './rules';
 import { audit, fit, freeCode, len, permanent, type OperatorInfo, type OptimaSession } from './session';
 import { first, insertReturningId, same, type InsertSpec, type Statement } from './sql';
-import { datetime, int, nvarchar } from './sql-types';
+import { int, nvarchar } from './sql-types';
 
 // prettier-ignore
 const KONTRAHENCI: InsertSpec = {
@@ -52,7 +53,8 @@ const CONTRACTOR_COLUMNS =
 /** NIP compared as digits: people type it with dashes, spaces or dots. */
 const nipDigits = (column: string): string => `REPLACE(REPLACE(REPLACE(${column}, '-', ''), ' ', ''), '.', '')`;
 
-const linkKey = nvarchar(200);
+const CONTRACTOR_LINKS = linkStatements('AO.ContractorLinks', 'KntId');
+const linkKey = LINK_KEY;
 
 export const CONTRACTOR_STATEMENTS = {
   contractorByLink: same(
@@ -77,26 +79,15 @@ export const CONTRACTOR_STATEMENTS = {
     code: COLUMNS.Knt_Kod,
   }),
   insertContractor: insertReturningId('CDN.Kontrahenci', 'Knt_KntId', KONTRAHENCI),
-  contractorLink: same('SELECT KntId AS id FROM AO.ContractorLinks WHERE LinkKey = @linkKey', { linkKey }),
-  insertContractorLink: same(
-    'INSERT INTO AO.ContractorLinks (LinkKey, KntId, CreatedAt) VALUES (@linkKey, @id, @now)',
-    {
-      linkKey,
-      id: int,
-      now: datetime,
-    },
-  ),
-  updateContractorLink: same('UPDATE AO.ContractorLinks SET KntId = @id, CreatedAt = @now WHERE LinkKey = @linkKey', {
-    linkKey,
-    id: int,
-    now: datetime,
-  }),
+  contractorLink: CONTRACTOR_LINKS.link,
+  insertContractorLink: CONTRACTOR_LINKS.insertLink,
+  updateContractorLink: CONTRACTOR_LINKS.updateLink,
 } satisfies Record<string, Statement>;
 
 /** The table contractor creation inserts into, for the start-up schema check. */
 export const CONTRACTOR_TABLES = { Kontrahenci: KONTRAHENCI } as const;
 
-export interface ContractorRow extends Row {
+interface ContractorRow extends Row {
   id: number;
   code: string;
   name1: string;
@@ -157,9 +148,6 @@ export class Contractors implements ContractorPort {
       await tx.lock('AO:contractors');
       const linked = await first<ContractorRow>(tx, CONTRACTOR_STATEMENTS.contractorByLink, { linkKey: draft.linkKey });
       if (linked) return toContractor(linked);
-      const staleLink = await first<{ id: number }>(tx, CONTRACTOR_STATEMENTS.contractorLink, {
-        linkKey: draft.linkKey,
-      });
       const code = await freeCode(tx, CONTRACTOR_STATEMENTS.contractorCodeTaken, draft.code, len('Knt_Kod'));
       const row = await first<{ id: number }>(
         tx,
@@ -167,14 +155,7 @@ export class Contractors implements ContractorPort {
         this.contractorValues(draft, code, op),
       );
       if (!row) throw new TransientError('Optima returned no id for the new contractor');
-      await tx.all(
-        staleLink ? CONTRACTOR_STATEMENTS.updateContractorLink : CONTRACTOR_STATEMENTS.insertContractorLink,
-        {
-          linkKey: draft.linkKey,
-          id: row.id,
-          now: this.session.stamp(),
-        },
-      );
+      await saveLink(tx, CONTRACTOR_LINKS, { linkKey: draft.linkKey, id: row.id, now: this.session.stamp() });
       const created = await first<ContractorRow>(tx, CONTRACTOR_STATEMENTS.contractorById, { id: row.id });
       return toContractor(created!);
     });
@@ -234,13 +215,7 @@ export class Contractors implements ContractorPort {
       if (!(await first(tx, CONTRACTOR_STATEMENTS.contractorById, { id: contractorId }))) {
         throw permanent(`contractor id ${contractorId} does not exist in Optima`, 'contractor-missing');
       }
-      const link = await first<{ id: number }>(tx, CONTRACTOR_STATEMENTS.contractorLink, { linkKey });
-      if (link?.id === contractorId) return;
-      await tx.all(link ? CONTRACTOR_STATEMENTS.updateContractorLink : CONTRACTOR_STATEMENTS.insertContractorLink, {
-        linkKey,
-        id: contractorId,
-        now: this.session.stamp(),
-      });
+      await saveLink(tx, CONTRACTOR_LINKS, { linkKey, id: contractorId, now: this.session.stamp() });
     });
   }
 }

@@ -8,10 +8,11 @@ import { TransientError } from '../../domain/errors';
 import type { OptimaGateway, ProductDraft, ProductRef } from '../../domain/types';
 import { COLUMNS } from './columns';
 import type { Row, Transaction } from './driver';
+import { LINK_KEY, linkStatements, saveLink } from './links';
 import { cut, decimalOf, netFromGross, TWR_TYP } from './rules';
 import { audit, freeCode, len, permanent, type OptimaSession } from './session';
 import { first, insertReturningId, insertRow, same, type InsertSpec, type Statement } from './sql';
-import { datetime, int, nvarchar } from './sql-types';
+import { int } from './sql-types';
 
 // prettier-ignore
 const TOWARY: InsertSpec = {
@@ -54,7 +55,8 @@ export const PRODUCT_COLUMNS =
   't.Twr_TwrId AS id, t.Twr_Kod AS code, t.Twr_Nazwa AS name, t.Twr_EAN AS ean, t.Twr_JM AS unit, ' +
   't.Twr_Stawka AS vatRate, t.Twr_Typ AS type';
 
-const linkKey = nvarchar(200);
+const PRODUCT_LINKS = linkStatements('AO.ProductLinks', 'TwrId');
+const linkKey = LINK_KEY;
 
 export const PRODUCT_STATEMENTS = {
   productByLink: same(
@@ -102,17 +104,9 @@ export const PRODUCT_STATEMENTS = {
       'WHERE d.DfC_Nieaktywna = 0 OR d.DfC_Nieaktywna IS NULL OR d.DfC_Lp = @priceTypeNumber',
     { productId: int, priceTypeNumber: int, netPrice: COLUMNS.TwC_Wartosc, grossPrice: COLUMNS.TwC_Wartosc },
   ),
-  productLink: same('SELECT TwrId AS id FROM AO.ProductLinks WHERE LinkKey = @linkKey', { linkKey }),
-  insertProductLink: same('INSERT INTO AO.ProductLinks (LinkKey, TwrId, CreatedAt) VALUES (@linkKey, @id, @now)', {
-    linkKey,
-    id: int,
-    now: datetime,
-  }),
-  updateProductLink: same('UPDATE AO.ProductLinks SET TwrId = @id, CreatedAt = @now WHERE LinkKey = @linkKey', {
-    linkKey,
-    id: int,
-    now: datetime,
-  }),
+  productLink: PRODUCT_LINKS.link,
+  insertProductLink: PRODUCT_LINKS.insertLink,
+  updateProductLink: PRODUCT_LINKS.updateLink,
 } satisfies Record<string, Statement>;
 
 /** The table product creation inserts into, for the start-up schema check. */
@@ -213,7 +207,6 @@ export class Products implements ProductPort {
           'price-type-missing',
         );
       }
-      const staleLink = await first<{ id: number }>(tx, PRODUCT_STATEMENTS.productLink, { linkKey: draft.linkKey });
       const code = await freeCode(tx, PRODUCT_STATEMENTS.productCodeTaken, draft.code, len('Twr_Kod'));
       const ean = (draft.ean ?? '').trim();
       const now = this.session.stamp();
@@ -241,11 +234,7 @@ export class Products implements ProductPort {
         netPrice: decimalOf(netFromGross(gross, draft.vatRate)),
         grossPrice: decimalOf(gross),
       });
-      await tx.all(staleLink ? PRODUCT_STATEMENTS.updateProductLink : PRODUCT_STATEMENTS.insertProductLink, {
-        linkKey: draft.linkKey,
-        id: row.id,
-        now,
-      });
+      await saveLink(tx, PRODUCT_LINKS, { linkKey: draft.linkKey, id: row.id, now });
       return toProduct((await first<ProductRow>(tx, PRODUCT_STATEMENTS.productById, { id: row.id }))!);
     });
   }
@@ -257,13 +246,7 @@ export class Products implements ProductPort {
       if (!(await first(tx, PRODUCT_STATEMENTS.productById, { id: productId }))) {
         throw permanent(`product id ${productId} does not exist in Optima`, 'product-missing');
       }
-      const link = await first<{ id: number }>(tx, PRODUCT_STATEMENTS.productLink, { linkKey });
-      if (link?.id === productId) return;
-      await tx.all(link ? PRODUCT_STATEMENTS.updateProductLink : PRODUCT_STATEMENTS.insertProductLink, {
-        linkKey,
-        id: productId,
-        now: this.session.stamp(),
-      });
+      await saveLink(tx, PRODUCT_LINKS, { linkKey, id: productId, now: this.session.stamp() });
     });
   }
 }
