@@ -22,6 +22,7 @@ import {
 import type { Activities } from '../activities';
 import { createOptimaGateway } from '../activities/optima';
 import { loadSettings } from '../config/settings';
+import { embeddedOptimaDrivers } from '../dev/embedded-optima/drivers';
 import type { OptimaGateway } from '../domain/types';
 import { startWorker, type RunningWorker } from '../worker/start';
 import { startWiredWorker, wireWorker } from '../worker/wiring';
@@ -56,7 +57,7 @@ async function runIntegrator(config: Extract<WorkerProcessConfig, { mode: 'integ
     ? { codePath: config.workflowBundlePath }
     : undefined;
   const settings = loadSettings({ file: config.settingsFile, env: {} });
-  const optima = recordingGateway(createOptimaGateway(settings), config.createdLog);
+  const optima = recordingGateway(createOptimaGateway(settings, embeddedOptimaDrivers), config.createdLog);
   const wiring = await wireWorker(settings, { cwd: path.dirname(config.settingsFile), optima });
   try {
     const running = await startWiredWorker(wiring, settings, {

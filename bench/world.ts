@@ -134,7 +134,7 @@ export async function createBenchWorld(options: WorldOptions): Promise<BenchWorl
     });
     cleanups.push(() => allegro.close());
 
-    // The integrator's own tables live in `<file>.ao` (activities/optima/sqlite-driver.ts).
+    // The integrator's own tables live in `<file>.ao` (dev/embedded-optima/driver.ts).
     const aoFile = `${embeddedOptimaFiles(optimaFile).company}.ao`;
     let ao: Database.Database | undefined;
     cleanups.push(() => {

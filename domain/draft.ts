@@ -9,8 +9,9 @@
 import type { CheckoutForm, CheckoutFormLineItem } from './allegro';
 import { buyerParty, personName } from './contractor';
 import type { NeedsPersonReason } from './errors';
-import { formatMinor, lineValue, vatFromGross } from './money';
+import { formatMinor, lineValue } from './money';
 import { parseVatRate } from './products';
+import { vatTable } from './vat';
 import type {
   ContractorRef,
   DocumentDateSource,
@@ -24,7 +25,6 @@ import type {
   PaymentMapping,
   ProductMatchRule,
   ProductRef,
-  VatRow,
 } from './types';
 
 export interface LineMatch {
@@ -151,17 +151,6 @@ function pickupPointNote(order: CheckoutForm): string | null {
 
 function moneyText(amount: Minor, currency: string): string {
   return `${formatMinor(amount)} ${currency}`;
-}
-
-function vatTable(lines: DocumentLineDraft[]): VatRow[] {
-  const gross = new Map<number, Minor>();
-  for (const line of lines) gross.set(line.vatRate, (gross.get(line.vatRate) ?? 0) + line.grossValue);
-  return [...gross.entries()]
-    .sort(([a], [b]) => b - a)
-    .map(([vatRate, g]) => {
-      const vat = vatFromGross(g, vatRate);
-      return { vatRate, net: g - vat, vat, gross: g };
-    });
 }
 
 function offerLabel(item: CheckoutFormLineItem): string {

@@ -13,6 +13,7 @@ import { createOptimaGateway } from '../activities/optima';
 import { allegroTarget, temporalConnectionOptions } from '../config/connections';
 import { loadSettings, SETTINGS_FILE_ENV, type Settings } from '../config/settings';
 import { DEMO_FALLBACK } from '../dev/demo-settings';
+import { embeddedOptimaDrivers } from '../dev/embedded-optima/drivers';
 import type { OptimaGateway } from '../domain/types';
 import { UsageError } from './command';
 import { dataConverterFromEnvironment } from '../encryption/data-converter';
@@ -130,7 +131,7 @@ export class CommandContext {
   }
 
   optima(): OptimaGateway {
-    this.gateway ??= createOptimaGateway(this.settings());
+    this.gateway ??= createOptimaGateway(this.settings(), embeddedOptimaDrivers);
     return this.gateway;
   }
 

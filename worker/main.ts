@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadSettings, redactSettings, SETTINGS_FILE_ENV, type SettingsFallback } from '../config/settings';
+import type { OptimaDriverFactories } from '../activities/optima';
 import type { WorkerTuning } from './start';
 import { startWiredWorker, wireWorker } from './wiring';
 
@@ -23,7 +24,8 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
-export async function runWorker(fallback?: SettingsFallback): Promise<void> {
+/** `optimaDrivers`: for Optima kinds other than SQL Server (starter/worker.ts passes the embedded one). */
+export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: OptimaDriverFactories): Promise<void> {
   const { values } = parseArgs({
     options: {
       settings: { type: 'string' },
@@ -46,7 +48,7 @@ export async function runWorker(fallback?: SettingsFallback): Promise<void> {
 
   // On SIGINT/SIGTERM the runtime shuts every worker down gracefully; run() then resolves.
   Runtime.install({ logger: new DefaultLogger('INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
-  const wiring = await wireWorker(settings);
+  const wiring = await wireWorker(settings, optimaDrivers ? { optimaDrivers } : {});
   try {
     const running = await startWiredWorker(wiring, settings, {
       ...(values['workflow-bundle'] ? { workflowBundle: { codePath: path.resolve(values['workflow-bundle']) } } : {}),

@@ -10,7 +10,7 @@ import { NativeConnection, type NativeConnectionOptions } from '@temporalio/work
 import { createActivities, type Activities } from '../activities';
 import { AllegroClient } from '../activities/allegro/client';
 import { FileTokenStore, type TokenStore } from '../activities/allegro/token-store';
-import { createOptimaGateway } from '../activities/optima';
+import { createOptimaGateway, type OptimaDriverFactories } from '../activities/optima';
 import { allegroTarget, temporalConnectionOptions } from '../config/connections';
 import type { Settings } from '../config/settings';
 import { PermanentError } from '../domain/errors';
@@ -23,6 +23,8 @@ export interface WiringOptions {
   cwd?: string;
   /** An already open gateway (the demo inspects the same embedded Optima); closed by its owner. */
   optima?: OptimaGateway;
+  /** Drivers for Optima kinds other than SQL Server (the embedded Optima: demo and tests). */
+  optimaDrivers?: OptimaDriverFactories;
   /** Default: the file store of settings.allegro.tokenStoreDir. */
   tokenStore?: TokenStore;
   /** Workflow starts in flight while the poller dispatches a page (ActivityDeps). Default 8. */
@@ -80,7 +82,7 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
 
     let optima = options.optima;
     if (!optima) {
-      const own = createOptimaGateway(settings);
+      const own = createOptimaGateway(settings, options.optimaDrivers);
       opened.push(() => own.close());
       optima = own;
     }

@@ -1,11 +1,11 @@
 /**
- * The small interface between the gateway's business logic (gateway.ts) and a database:
- * SQL Server through `mssql` (mssql-driver.ts) or the embedded Optima's SQLite
- * (sqlite-driver.ts). A driver runs statements from statements.ts in its dialect, runs
+ * The small interface between the gateway's business logic (gateway.ts and the modules it
+ * delegates to) and a database: SQL Server through `mssql` (mssql-driver.ts) or the embedded
+ * Optima's SQLite (dev/embedded-optima/driver.ts). A driver runs Statements (sql.ts) in its dialect, runs
  * transactions, and turns database errors into the typed errors of domain/errors.ts.
  */
 import { PermanentError } from '../../domain/errors';
-import type { Dialect, Statement } from './statements';
+import type { Dialect, Statement } from './sql';
 import { sqlTypeName, textLength, type SqlValue } from './sql-types';
 
 export type Params = Readonly<Record<string, SqlValue>>;

@@ -1,21 +1,19 @@
 /**
- * The Optima gateway factory: the embedded Optima (development, tests, demo) or SQL Server
- * (a real Optima), chosen by the settings' `kind`. The gateway connects on first use, so
- * creating it never fails on an unreachable server; checkConnection() reports that.
+ * The Optima gateway factory: SQL Server (a real Optima), or a driver the entry point
+ * supplies for the other kinds — the embedded Optima of the demo and tests lives in dev/,
+ * which production code never imports. The gateway connects on first use, so creating it
+ * never fails on an unreachable server; checkConnection() reports that.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { openEmbeddedOptima } from '../../dev/embedded-optima';
+import { PermanentError } from '../../domain/errors';
 import type { OptimaGateway } from '../../domain/types';
+import type { OptimaDriver } from './driver';
 import { SqlOptimaGateway, type GatewayOptions } from './gateway';
 import { mssqlSettingsFromUrl, openMssqlDriver, type MssqlConnectionSettings } from './mssql-driver';
 import type { WrittenKind } from './rules';
-import { sqliteDriver } from './sqlite-driver';
 
 export { SqlOptimaGateway, type GatewayOptions } from './gateway';
 export { classifyMssqlError, classifySqliteError } from './errors';
 export { mssqlSettingsFromUrl, openMssqlDriver, type MssqlConnectionSettings } from './mssql-driver';
-export { sqliteDriver } from './sqlite-driver';
 export type { OptimaDriver } from './driver';
 
 interface CommonSettings {
@@ -88,22 +86,33 @@ function connectionSettings(s: MssqlUrlSettings | MssqlServerSettings): MssqlCon
   };
 }
 
+/** Drivers for the settings kinds SQL Server is not; supplied by the entry points that use them. */
+export interface OptimaDriverFactories {
+  /** The embedded Optima (dev/embedded-optima/drivers.ts): the demo, the tests and the benchmark. */
+  embedded?: (settings: EmbeddedOptimaSettings) => Promise<OptimaDriver>;
+}
+
 /**
  * The gateway for the settings' `optima` section (or a whole settings object holding one).
  * Nothing is opened until the first call.
  */
-export function createOptimaGateway(settings: OptimaSettings | { optima: OptimaSettings }): OptimaGateway {
+export function createOptimaGateway(
+  settings: OptimaSettings | { optima: OptimaSettings },
+  drivers: OptimaDriverFactories = {},
+): OptimaGateway {
   const s = 'optima' in settings ? settings.optima : settings;
   const options: GatewayOptions = { operator: s.operator ?? 'ADMIN', ...(s.series ? { series: s.series } : {}) };
   if (s.kind === 'embedded') {
-    return new SqlOptimaGateway(async () => {
-      if (s.file) fs.mkdirSync(path.dirname(path.resolve(s.file)), { recursive: true });
-      const optima = openEmbeddedOptima({
-        ...(s.file ? { file: s.file } : {}),
-        ...(s.seed !== undefined ? { seed: s.seed } : {}),
-      });
-      return sqliteDriver(optima, { ownsOptima: true });
-    }, options);
+    const embedded = drivers.embedded;
+    if (!embedded) {
+      throw new PermanentError(
+        'optima.kind "embedded" is the stand-in Optima of the demo and the tests, not available to this worker: ' +
+          'set optima.kind to "mssql" with optima.server, optima.database and optima.auth of the Optima company database ' +
+          '(see config/settings.example.yaml)',
+        { system: 'optima', code: 'embedded-not-available' },
+      );
+    }
+    return new SqlOptimaGateway(() => embedded(s), options);
   }
   return new SqlOptimaGateway(() => openMssqlDriver(connectionSettings(s)), options);
 }

@@ -12,8 +12,25 @@ import sql from 'mssql';
 import { PermanentError, TransientError } from '../../domain/errors';
 import { checkParams, type OptimaDriver, type Params, type Row, type SqlRunner, type Transaction } from './driver';
 import { classifyMssqlError } from './errors';
-import { STATEMENTS, type Statement } from './statements';
-import type { SqlType, SqlValue } from './sql-types';
+import type { Statement } from './sql';
+import { int, nvarchar, type SqlType, type SqlValue } from './sql-types';
+
+/** The driver's own statements, SQL Server only (SQLite's BEGIN IMMEDIATE does both jobs). */
+export const MSSQL_DRIVER_STATEMENTS = {
+  /** Every mssql transaction: any error rolls the whole transaction back. */
+  xactAbort: { mssql: 'SET XACT_ABORT ON', sqlite: null, params: {} },
+  /**
+   * Exclusive application lock held until commit/rollback. sp_getapplock reports a timeout
+   * or deadlock through its return code, not an error: APPLOCK_MODE tells whether we hold it.
+   */
+  applock: {
+    mssql:
+      "EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction', " +
+      "@LockTimeout = @timeoutMs; SELECT APPLOCK_MODE('public', @resource, 'Transaction') AS lockMode",
+    sqlite: null,
+    params: { resource: nvarchar(255), timeoutMs: int },
+  },
+} satisfies Record<string, Statement>;
 
 export interface MssqlConnectionSettings {
   /** Host name or address; `host\instance` and `host,port` (as Optima shows them) are understood. */
@@ -246,7 +263,7 @@ export async function openMssqlDriver(settings: MssqlConnectionSettings): Promis
           all: <R extends Row>(statement: Statement, params: Params = {}) =>
             runStatement<R>(new sql.Request(t), statement, params),
           async lock(resource: string) {
-            const rows = await runStatement<{ lockMode: string }>(new sql.Request(t), STATEMENTS.applock, {
+            const rows = await runStatement<{ lockMode: string }>(new sql.Request(t), MSSQL_DRIVER_STATEMENTS.applock, {
               resource,
               timeoutMs: lockTimeoutMs,
             });
@@ -261,7 +278,7 @@ export async function openMssqlDriver(settings: MssqlConnectionSettings): Promis
             }
           },
         };
-        await tx.all(STATEMENTS.xactAbort);
+        await tx.all(MSSQL_DRIVER_STATEMENTS.xactAbort);
         const result = await work(tx);
         await transaction.commit();
         return result;

@@ -4,7 +4,7 @@
  */
 import { PermanentError } from '../../domain/errors';
 import { vatFromGross } from '../../domain/money';
-import type { DocumentKind, DocumentLineDraft, Minor, PaymentFormRef, VatRow } from '../../domain/types';
+import type { DocumentKind, Minor, PaymentFormRef } from '../../domain/types';
 
 /** Kinds of documents the gateway writes: Optima class (TrN_TypDokumentu) and kind (TrN_Rodzaj). */
 export const DOCUMENT_CLASSES = {
@@ -193,18 +193,6 @@ export function numberingString(template: string, ctx: NumberingContext, maxLeng
 /** Net of a gross amount at a rate, VAT computed from gross (TrN_TypNB = 2). */
 export function netFromGross(gross: Minor, vatRate: number): Minor {
   return gross - vatFromGross(gross, vatRate);
-}
-
-/** The VAT table: one row per rate, VAT from the rate's gross sum, highest rate first. */
-export function vatTable(lines: Pick<DocumentLineDraft, 'vatRate' | 'grossValue'>[]): VatRow[] {
-  const byRate = new Map<number, Minor>();
-  for (const l of lines) byRate.set(l.vatRate, (byRate.get(l.vatRate) ?? 0) + l.grossValue);
-  return [...byRate.entries()]
-    .sort(([a], [b]) => b - a)
-    .map(([vatRate, gross]) => {
-      const vat = vatFromGross(gross, vatRate);
-      return { vatRate, net: gross - vat, vat, gross };
-    });
 }
 
 /** Minor units → the decimal number bound to a decimal(…, 2) parameter. */

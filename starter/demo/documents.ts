@@ -5,9 +5,10 @@
  * embedded Optima. Reads the integrator's ledger (AO.OrderDocuments) joined to CDN.TraNag.
  */
 import { openEmbeddedOptima } from '../../dev/embedded-optima';
-import { openMssqlDriver, sqliteDriver, type OptimaDriver } from '../../activities/optima';
+import { sqliteDriver } from '../../dev/embedded-optima/driver';
+import { openMssqlDriver, type OptimaDriver } from '../../activities/optima';
+import type { Statement } from '../../activities/optima/sql';
 import { int } from '../../activities/optima/sql-types';
-import type { Statement } from '../../activities/optima/statements';
 import { minorOf } from '../../activities/optima/rules';
 import type { Settings } from '../../config/settings';
 import type { Minor } from '../../domain/types';

@@ -12,6 +12,7 @@ import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { FileTokenStore } from '../../activities/allegro/token-store';
 import { loadSettings, SETTINGS_FILE_ENV, toPollerInput, type Settings } from '../../config/settings';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
+import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
 import { pollerStatusQuery, pollerWorkflowId, type PollerState } from '../../workflows/definitions';
 import { ACCOUNT } from '../../workflows/search-attributes';
 import { startWiredWorker, wireWorker } from '../../worker/wiring';
@@ -225,7 +226,12 @@ export async function runDemo(options: DemoOptions, io: DemoIo, signal: AbortSig
         : `SQL Server ${settings.optima.server}/${settings.optima.database}`;
     say(`  Optima     ${optimaText}`);
     installRuntime(screen);
-    const wiring = await wireWorker(settings, { cwd: io.cwd, tokenStore, dataConverter: codec.dataConverter });
+    const wiring = await wireWorker(settings, {
+      cwd: io.cwd,
+      tokenStore,
+      dataConverter: codec.dataConverter,
+      optimaDrivers: embeddedOptimaDrivers,
+    });
     cleanup.push({ name: 'the worker connections', run: () => wiring.close() });
     const worker = await startWiredWorker(wiring, settings, { identity: `demo@${process.pid}` });
     cleanup.push({ name: 'the worker', run: () => worker.shutdown() });

@@ -21,6 +21,7 @@ import { codecKeysFromEnvironment } from '../../encryption/keys';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
 import { DEMO_OFFERS } from '../../dev/catalogue';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
+import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
 import { freePort, startDevServer, type DevServer } from '../../scripts/dev-server';
 import { startWorker, type RunningWorker } from '../../worker/start';
 import { wireWorker, type WorkerWiring } from '../../worker/wiring';
@@ -122,7 +123,7 @@ describeWithChromium(
         },
       });
       installQuietRuntime();
-      wiring = await wireWorker(settings, { tokenStore: tokens });
+      wiring = await wireWorker(settings, { tokenStore: tokens, optimaDrivers: embeddedOptimaDrivers });
       worker = await startWorker({
         connection: wiring.connection,
         namespace: server.namespace,

@@ -16,6 +16,7 @@ import { loadSettings, type SettingsInput } from '../../config/settings';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
 import { DEMO_MAPPINGS } from '../../dev/demo-settings';
 import { openEmbeddedOptima, RETAIL_PRICE_NUMBER } from '../../dev/embedded-optima';
+import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
 import type { OptimaGateway } from '../../domain/types';
 import { startWorker, type RunningWorker } from '../../worker/start';
 import { wireWorker, type WorkerWiring } from '../../worker/wiring';
@@ -102,7 +103,7 @@ export async function createWorld(
     userAgent: settings.allegro.userAgent,
     tokenStore: store,
   });
-  const gateway = createOptimaGateway(settings);
+  const gateway = createOptimaGateway(settings, embeddedOptimaDrivers);
   let worker: RunningWorker | undefined;
   let wiring: WorkerWiring | undefined;
 

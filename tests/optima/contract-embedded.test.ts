@@ -1,7 +1,7 @@
 /** The gateway contract against the embedded Optima (SQLite, in memory, demo company seeded). */
 import { openEmbeddedOptima } from '../../dev/embedded-optima';
 import { SqlOptimaGateway } from '../../activities/optima/gateway';
-import { sqliteDriver } from '../../activities/optima/sqlite-driver';
+import { sqliteDriver } from '../../dev/embedded-optima/driver';
 import { describeGatewayContract } from './contract';
 
 describeGatewayContract(

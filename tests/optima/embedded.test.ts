@@ -21,7 +21,8 @@ import { LicenceUnavailableError, PermanentError, TransientError } from '../../d
 import type { DocumentDraft, OptimaGateway } from '../../domain/types';
 import { createOptimaGateway } from '../../activities/optima';
 import { SqlOptimaGateway } from '../../activities/optima/gateway';
-import { sqliteDriver } from '../../activities/optima/sqlite-driver';
+import { sqliteDriver } from '../../dev/embedded-optima/driver';
+import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
 import { int } from '../../activities/optima/sql-types';
 
 function gatewayOver(optima: EmbeddedOptima, now?: () => Date): SqlOptimaGateway {
@@ -284,16 +285,23 @@ describe('licences and live database errors', () => {
 describe('createOptimaGateway({ kind: "embedded", file })', () => {
   test('keeps documents and links across a restart (files on disk, AO attached beside them)', async () => {
     const file = path.join(dir, 'nested', 'optima.sqlite');
-    const first = createOptimaGateway({ kind: 'embedded', file });
+    const first = createOptimaGateway({ kind: 'embedded', file }, embeddedOptimaDrivers);
     const doc = await first.createDocument(roDraft('restart-1', 2, 1));
     await first.linkProduct('offer:demo:17000000001', 1);
     await first.close();
     expect(fs.existsSync(`${file}.ao`)).toBe(true);
 
-    const second = createOptimaGateway({ optima: { kind: 'embedded', file } });
+    const second = createOptimaGateway({ optima: { kind: 'embedded', file } }, embeddedOptimaDrivers);
     expect(await second.findDocumentByOrder('restart-1')).toEqual({ ...doc, existed: true });
     expect((await second.findProductByLink('offer:demo:17000000001'))?.code).toBe('KUB-350-KRK');
     expect(await second.createDocument(roDraft('restart-1', 2, 1))).toMatchObject({ id: doc.id, existed: true });
     await second.close();
+  });
+
+  test('without the embedded driver factory (production wiring) it refuses, naming what to set instead', () => {
+    const attempt = () => createOptimaGateway({ kind: 'embedded', file: path.join(dir, 'unused.sqlite') });
+    expect(attempt).toThrow(PermanentError);
+    expect(attempt).toThrow(/demo and the tests.*optima\.kind to "mssql"/);
+    expect(fs.existsSync(path.join(dir, 'unused.sqlite'))).toBe(false);
   });
 });

@@ -10,8 +10,8 @@ import {
   paymentFormType,
   splitStreet,
   uniqueCodes,
-  vatTable,
 } from '../../activities/optima/rules';
+import { vatTable } from '../../domain/vat';
 
 describe('cut', () => {
   test('cuts to the column length in UTF-16 units and never splits an emoji', () => {

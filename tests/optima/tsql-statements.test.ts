@@ -8,7 +8,9 @@
 import { checkCdnReferences, closeSqlParser, parseTsql } from '../../dev/embedded-optima/sql-check';
 import { findColumn, requiredColumns, tableForPrefix } from '../../dev/embedded-optima';
 import { COLUMNS } from '../../activities/optima/columns';
-import { STATEMENTS, WRITTEN_COLUMNS, type Statement } from '../../activities/optima/statements';
+import { WRITTEN_COLUMNS } from '../../activities/optima/checks';
+import type { Statement } from '../../activities/optima/sql';
+import { STATEMENTS } from '../../activities/optima/statements';
 import { sqlTypeName, type SqlType } from '../../activities/optima/sql-types';
 
 const entries = Object.entries(STATEMENTS) as [string, Statement][];

@@ -1,5 +1,5 @@
 /**
- * Driver for the embedded Optima (dev/embedded-optima): SQLite through better-sqlite3,
+ * Driver for the embedded Optima: SQLite through better-sqlite3,
  * with Optima's tables in the attached database `CDN` and the integrator's in `AO`
  * (file `<file>.ao` next to the embedded Optima's files, or in memory).
  *
@@ -10,12 +10,22 @@
  * here, asynchronously, not in SQLite's busy handler, which would block the event loop
  * (and with it the other connection, when both live in this process).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { attachDatabase, type EmbeddedOptima } from '../../dev/embedded-optima';
+import type { EmbeddedOptimaSettings } from '../../activities/optima';
+import {
+  checkParams,
+  type OptimaDriver,
+  type Params,
+  type Row,
+  type SqlRunner,
+  type Transaction,
+} from '../../activities/optima/driver';
+import { classifySqliteError } from '../../activities/optima/errors';
+import type { Statement } from '../../activities/optima/sql';
 import { LicenceUnavailableError } from '../../domain/errors';
-import { checkParams, type OptimaDriver, type Params, type Row, type SqlRunner, type Transaction } from './driver';
-import { classifySqliteError } from './errors';
-import type { Statement } from './statements';
+import { attachDatabase, openEmbeddedOptima, type EmbeddedOptima } from '.';
 
 /** How long a caller keeps retrying while another connection holds the write lock. */
 const BUSY_WAIT_MS = 30_000;
@@ -133,4 +143,14 @@ export function sqliteDriver(optima: EmbeddedOptima, options: SqliteDriverOption
       if (options.ownsOptima) optima.close();
     },
   };
+}
+
+/** The driver createOptimaGateway opens for `kind: 'embedded'` settings (through embeddedOptimaDrivers). */
+export async function openEmbeddedOptimaDriver(settings: EmbeddedOptimaSettings): Promise<OptimaDriver> {
+  if (settings.file) fs.mkdirSync(path.dirname(path.resolve(settings.file)), { recursive: true });
+  const optima = openEmbeddedOptima({
+    ...(settings.file ? { file: settings.file } : {}),
+    ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
+  });
+  return sqliteDriver(optima, { ownsOptima: true });
 }
