@@ -12,10 +12,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadSettings, redactSettings, SETTINGS_FILE_ENV, type SettingsFallback } from '../config/settings';
+import {
+  loadSettings,
+  redactSettings,
+  SETTINGS_FILE_ENV,
+  type Settings,
+  type SettingsFallback,
+} from '../config/settings';
 import type { OptimaDriverFactories } from '../activities/optima';
 import type { WorkerTuning } from './start';
-import { startWiredWorker, wireWorker } from './wiring';
+import { registerBusinessGauges, startMetricsServer, type MetricsServer } from './metrics';
+import { startWiredWorker, wireWorker, type WorkerWiring } from './wiring';
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -47,7 +54,15 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
   };
 
   // On SIGINT/SIGTERM the runtime shuts every worker down gracefully; run() then resolves.
-  Runtime.install({ logger: new DefaultLogger('INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const { metrics } = settings;
+  Runtime.install({
+    logger: new DefaultLogger('INFO'),
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    // The SDK's own worker metrics (task slots, latencies, failures) beside ours.
+    ...(metrics.enabled
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.temporalPort}` } } } }
+      : {}),
+  });
   const wiring = await wireWorker(settings, optimaDrivers ? { optimaDrivers } : {});
   try {
     const running = await startWiredWorker(wiring, settings, {
@@ -60,8 +75,23 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
         `${running.allegroTaskQueue}; Optima ${optima.kind}; Allegro ${allegro.environment} ` +
         `(${allegro.accounts.map((a) => a.name).join(', ')}). Ctrl-C stops.\n`,
     );
+    const served = metrics.enabled ? await serveMetrics(wiring, settings) : undefined;
     await running.done;
+    await served?.close();
   } finally {
     await wiring.close();
   }
+}
+
+/** The business metrics of this worker's accounts on /metrics; the address is printed for Prometheus. */
+async function serveMetrics(wiring: WorkerWiring, settings: Settings): Promise<MetricsServer> {
+  registerBusinessGauges({
+    client: wiring.client,
+    accounts: settings.allegro.accounts.map((a) => a.name),
+    tokenStore: wiring.tokenStore,
+  });
+  const server = await startMetricsServer({ host: settings.metrics.host, port: settings.metrics.port });
+  const temporal = `http://${settings.metrics.host}:${settings.metrics.temporalPort}/metrics`;
+  process.stderr.write(`metrics: ${server.url} (ao_*), ${temporal} (temporal_*)\n`);
+  return server;
 }

@@ -9,6 +9,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
 import { allegroTaskQueue } from '../workflows/definitions';
+import { MetricsActivityInterceptor } from './metrics';
 
 export interface WorkerTuning {
   /** Activity slots of the main worker (Optima writes, dispatch). Default 20. */
@@ -62,7 +63,10 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
   const pick = (onAllegro: boolean) =>
     Object.fromEntries(Object.entries(deps.activities).filter(([name]) => allegroNames.has(name) === onAllegro));
 
+  // Counts the failures operators alert on (Allegro 429s, licence waits) as they leave any activity.
+  const interceptors = { activity: [() => ({ inbound: new MetricsActivityInterceptor() })] };
   const main = await Worker.create({
+    interceptors,
     connection: deps.connection,
     namespace,
     taskQueue: deps.taskQueue,
@@ -76,6 +80,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
     ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
   });
   const allegro = await Worker.create({
+    interceptors,
     connection: deps.connection,
     namespace,
     taskQueue: allegroQueue,

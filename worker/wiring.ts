@@ -41,6 +41,8 @@ export interface WorkerWiring {
   activities: Activities;
   /** What the workers started on this wiring and its client encode payloads with. */
   dataConverter: DataConverter | undefined;
+  /** Where the Allegro tokens are kept (the metrics read the refresh token's age). */
+  tokenStore: TokenStore;
   /** Closes what this wiring opened (connections, clients, its own gateway). */
   close(): Promise<void>;
 }
@@ -103,7 +105,7 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
       taskQueue: settings.temporal.taskQueue,
       ...(options.dispatchConcurrency ? { dispatchConcurrency: options.dispatchConcurrency } : {}),
     });
-    return { connection, client, optima, allegro, activities, dataConverter, close: closeAll };
+    return { connection, client, optima, allegro, activities, dataConverter, tokenStore, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -252,6 +252,17 @@ const PollerSchema = z.strictObject({
   pageSize: z.int().min(1).max(1000).default(100),
 });
 
+const MetricsSchema = z.strictObject({
+  /** `npm run worker` serves Prometheus metrics; false: none. */
+  enabled: z.boolean().default(true),
+  /** Loopback by default: metrics name accounts, nothing more, but exposing them is a choice. */
+  host: z.string().trim().min(1).default('127.0.0.1'),
+  /** The business metrics (ao_*) at http://host:port/metrics. */
+  port: z.int().min(1).max(65535).default(9464),
+  /** The Temporal SDK's own worker metrics (temporal_*) at http://host:temporalPort/metrics. */
+  temporalPort: z.int().min(1).max(65535).default(9465),
+});
+
 export const SettingsSchema = z.strictObject({
   optima: z.discriminatedUnion('kind', [OptimaEmbeddedSchema, OptimaMssqlSchema]),
   allegro: AllegroSchema,
@@ -261,6 +272,7 @@ export const SettingsSchema = z.strictObject({
   poller: PollerSchema.prefault({}),
   /** Allegro allows 9,000 requests a minute per user; the worker's limiter uses this. */
   allegroRateLimitPerMinute: z.int().min(1).max(9000).default(9000),
+  metrics: MetricsSchema.prefault({}),
 });
 
 export type Settings = z.output<typeof SettingsSchema>;
