@@ -46,7 +46,7 @@ export async function runWorker(fallback?: SettingsFallback): Promise<void> {
 
   // On SIGINT/SIGTERM the runtime shuts every worker down gracefully; run() then resolves.
   Runtime.install({ logger: new DefaultLogger('INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
-  const wiring = await wireWorker(settings);
+  const wiring = await wireWorker(settings, file ? { settingsFile: file } : {});
   try {
     const running = await startWiredWorker(wiring, settings, {
       ...(values['workflow-bundle'] ? { workflowBundle: { codePath: path.resolve(values['workflow-bundle']) } } : {}),

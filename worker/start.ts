@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
 import { allegroTaskQueue } from '../workflows/definitions';
+import { activityInterceptors } from './interceptors';
 
 export interface WorkerTuning {
   /** Activity slots of the main worker (Optima writes, dispatch). Default 20. */
@@ -65,6 +66,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: pick(false),
+    interceptors: { activity: [activityInterceptors] },
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions ?? 20,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions ?? 40,
     ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
@@ -76,6 +78,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
     namespace,
     taskQueue: allegroQueue,
     activities: pick(true),
+    interceptors: { activity: [activityInterceptors] },
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentAllegroActivityTaskExecutions ?? 20,
     ...(deps.allegroRequestsPerMinute ? { maxTaskQueueActivitiesPerSecond: deps.allegroRequestsPerMinute / 60 } : {}),
     shutdownGraceTime: '10 seconds',

@@ -14,6 +14,7 @@ import { allegroTarget, temporalConnectionOptions } from '../config/connections'
 import type { Settings } from '../config/settings';
 import { PermanentError } from '../domain/errors';
 import type { OptimaGateway } from '../domain/types';
+import { policySource } from './settings-source';
 import { startWorker, type RunningWorker, type StartWorkerDeps } from './start';
 
 export interface WiringOptions {
@@ -25,6 +26,8 @@ export interface WiringOptions {
   tokenStore?: TokenStore;
   /** Workflow starts in flight while the poller dispatches a page (ActivityDeps). Default 8. */
   dispatchConcurrency?: number;
+  /** The file `settings` came from: re-read when it changes (worker/settings-source.ts). */
+  settingsFile?: string;
 }
 
 export interface WorkerWiring {
@@ -86,6 +89,7 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
         return found;
       },
       optima,
+      policy: policySource({ settings, ...(options.settingsFile ? { file: options.settingsFile } : {}) }),
       temporal: client,
       taskQueue: settings.temporal.taskQueue,
       ...(options.dispatchConcurrency ? { dispatchConcurrency: options.dispatchConcurrency } : {}),
