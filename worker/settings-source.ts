@@ -25,7 +25,11 @@ export interface PolicySourceOptions {
 export function policySource(options: PolicySourceOptions): (account: string) => Promise<VersionedPolicy> {
   let current = versioned(toImportPolicy(options.settings));
   let seen: string | undefined;
-  const warn = options.warn ?? ((message, meta) => Runtime.instance().logger.warn(message, meta));
+  const warn =
+    options.warn ??
+    ((message: string, meta: Record<string, unknown>) => {
+      Runtime.instance().logger.warn(message, meta);
+    });
 
   async function refresh(file: string): Promise<void> {
     let stamp: string;
