@@ -9,16 +9,13 @@
  * transaction that creates the thing), so a worker dying between any two steps never makes
  * a second document or contractor. What needs a person stops visibly (status NeedsAttention
  * with the reason) until a `retry` signal; a busy Optima licence is waited for, for days.
- *
- * The workflow carries no settings: its activities read the import policy in force, and the
- * few rules its own decisions need come from the loadOrderRules local activity at each read
- * of the order. So a fixed mapping reaches an order waiting for a person on `retry`.
+ * It carries no settings: activities read the policy in force, and the rules its own decisions
+ * need come from the loadOrderRules local activity, so a fixed mapping reaches it on `retry`.
  */
 import {
   condition,
   continueAsNew,
   log,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -26,7 +23,7 @@ import {
 } from '@temporalio/workflow';
 import type { CheckoutForm } from '../domain/allegro';
 import { ERROR_TYPES } from '../domain/errors';
-import type { DocumentRef, ImportPolicy, OrderRules, OrderStatus } from '../domain/types';
+import type { DocumentRef, OrderStatus } from '../domain/types';
 import type { OrderRef } from '../activities/types';
 import {
   orderEventSignal,
@@ -39,14 +36,13 @@ import {
   type OrderProgress,
 } from './definitions';
 import { ACCOUNT, DOCUMENT_NUMBER, ORDER_ID, ORDER_STATUS } from './search-attributes';
-import { rulesOf, stageReached, UNPIN_ON_RETRY } from './order-rules';
+import { JourneyRules, stageReached } from './order-rules';
 import {
   cancelDocument,
   createDocument,
   failureOf,
   fetchOrder,
   findExistingDocument,
-  loadOrderRules,
   matchContractor,
   matchProducts,
   recordLink,
@@ -96,10 +92,7 @@ class JourneyInterrupted extends Error {}
 type AtStage = { kind: 'ready'; order: CheckoutForm } | { kind: 'ended'; result: ImportOrderResult };
 
 class OrderJourney {
-  /** Rules carried in the input or a retry's payload (older workflows, tests); else the settings'. */
-  private pinned: ImportPolicy | undefined;
-  /** The settings' rules as last loaded; undefined: load before the next decision. */
-  private rules: OrderRules | undefined;
+  private readonly rules: JourneyRules;
   private readonly ref: OrderRef;
   private readonly recheckMs: number;
   private readonly licenceGiveUpMs: number;
@@ -121,7 +114,7 @@ class OrderJourney {
     private readonly input: ImportOrderInput | CancelImportedOrderInput,
     private readonly options: { continueAsNew: boolean },
   ) {
-    this.pinned = input.policy;
+    this.rules = new JourneyRules(input.account, input.policy);
     this.ref = { account: input.account, checkoutFormId: input.checkoutFormId };
     const timing = 'timing' in input ? input.timing : undefined;
     this.recheckMs = (timing?.waitingRecheckSeconds ?? DEFAULT_WAITING_RECHECK_SECONDS) * 1000;
@@ -142,10 +135,8 @@ class OrderJourney {
       }
     });
     setHandler(retrySignal, (request) => {
-      if (request?.policy) this.pinned = request.policy;
-      else if (this.pinned && patched(UNPIN_ON_RETRY)) this.pinned = undefined;
       // The person may have changed the settings: decide with the ones in force now.
-      this.rules = undefined;
+      this.rules.retried(request?.policy);
       this.retryRequested = true;
     });
     setHandler(supersededSignal, ({ byCheckoutFormId }) => {
@@ -171,13 +162,7 @@ class OrderJourney {
     );
     if (existing) {
       this.document = existing.document;
-      await this.step('recordLink', async () =>
-        recordLink({
-          ...this.ref,
-          documentId: existing.document.id,
-          markProcessing: (await this.currentRules()).markProcessing,
-        }),
-      );
+      await this.recordLinks(existing.document.id);
       const reason = existing.merged
         ? `merged payment: linked to the document of order ${existing.document.orderId}`
         : undefined;
@@ -185,10 +170,10 @@ class OrderJourney {
     }
 
     const lines = await this.step('matchProducts', () =>
-      matchProducts({ account: this.ref.account, order: form, ...this.pinnedPolicy() }),
+      matchProducts({ account: this.ref.account, order: form, ...this.rules.forActivity() }),
     );
     const buyer = await this.step('matchContractor', () =>
-      matchContractor({ account: this.ref.account, order: form, ...this.pinnedPolicy() }),
+      matchContractor({ account: this.ref.account, order: form, ...this.rules.forActivity() }),
     );
     const document = await this.step('createDocument', () =>
       createDocument({
@@ -196,20 +181,26 @@ class OrderJourney {
         order: form,
         lines,
         contractor: buyer.contractor,
-        ...this.pinnedPolicy(),
+        ...this.rules.forActivity(),
         importedAt: new Date().toISOString(),
       }),
     );
     this.document = document;
-    await this.step('recordLink', async () =>
-      recordLink({
-        ...this.ref,
-        documentId: document.id,
-        contractorLinkKey: buyer.linkKey,
-        markProcessing: (await this.currentRules()).markProcessing,
-      }),
-    );
+    await this.recordLinks(document.id, buyer.linkKey);
     return this.imported(document);
+  }
+
+  /** Confirms the links; marks the order PROCESSING when the rules in force ask for it. */
+  private async recordLinks(documentId: number, contractorLinkKey?: string): Promise<void> {
+    await this.step('recordLink', async () => {
+      const { markProcessing } = await this.rules.current();
+      return recordLink({
+        ...this.ref,
+        documentId,
+        ...(contractorLinkKey ? { contractorLinkKey } : {}),
+        markProcessing,
+      });
+    });
   }
 
   /**
@@ -227,7 +218,7 @@ class OrderJourney {
         return { kind: 'ended', result: this.end('Superseded', `Allegro no longer has this checkout form: ${by}`) };
       }
       if (order.status === 'CANCELLED') return { kind: 'ended', result: await this.cancel() };
-      const { stage } = await this.currentRules();
+      const { stage } = await this.rules.current();
       if (stageReached(order.status, stage)) {
         if (this.progress.status === 'Waiting') this.setStatus('Fetching');
         return { kind: 'ready', order };
@@ -255,8 +246,8 @@ class OrderJourney {
     this.eventsSinceRead = 0;
     this.cancelHint = false;
     this.supersedeHint = false;
-    this.rules = undefined;
-    await this.currentRules();
+    this.rules.refresh();
+    await this.rules.current();
     try {
       return await this.step('fetch', () => fetchOrder(this.ref), { interruptible: false });
     } catch (error) {
@@ -267,7 +258,7 @@ class OrderJourney {
 
   /** The order is cancelled on Allegro: annotate or cancel its document if it has one. */
   async cancel(): Promise<ImportOrderResult> {
-    const mode = (await this.currentRules()).cancelledAfterDocument;
+    const mode = (await this.rules.current()).cancelledAfterDocument;
     const document = await this.step(
       'cancelDocument',
       () => cancelDocument({ ...this.ref, mode, reason: this.cancelledBy ?? 'CANCELLED' }),
@@ -336,7 +327,7 @@ class OrderJourney {
       );
       return;
     }
-    const delayMs = (await this.currentRules()).licenceRetryDelaySeconds * 1000;
+    const delayMs = (await this.rules.current()).licenceRetryDelaySeconds * 1000;
     const next = new Date(now + delayMs).toISOString();
     this.progress.nextAttemptAt = next;
     this.setStatus('Waiting', `Optima licence unavailable (attempt ${this.licenceAttempts}); next try at ${next}`);
@@ -377,7 +368,7 @@ class OrderJourney {
     const { policy: _carried, ...reference } = this.input as ImportOrderInput;
     await continueAsNew<typeof importOrder>({
       ...reference,
-      ...this.pinnedPolicy(),
+      ...this.rules.forActivity(),
       resume: {
         licenceAttempts: this.licenceAttempts,
         ...(this.licenceWaitSince !== undefined
@@ -385,18 +376,6 @@ class OrderJourney {
           : {}),
       },
     });
-  }
-
-  /** The rules the journey decides with: the pinned ones, else the settings' (loaded when unknown). */
-  private async currentRules(): Promise<OrderRules> {
-    if (this.pinned) return rulesOf(this.pinned);
-    this.rules ??= await loadOrderRules({ account: this.ref.account });
-    return this.rules;
-  }
-
-  /** What an activity input carries of the rules: only pinned ones (else it reads the settings). */
-  private pinnedPolicy(): { policy?: ImportPolicy } {
-    return this.pinned ? { policy: this.pinned } : {};
   }
 
   private setStatus(status: OrderStatus, reason?: string): void {
