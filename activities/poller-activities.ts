@@ -12,7 +12,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import type { OrderEvent } from '../domain/allegro';
-import { IMPORT_STAGES, SEARCH_ATTRIBUTES, type ImportPolicy } from '../domain/types';
+import { SEARCH_ATTRIBUTES, statusesFrom, type ImportPolicy } from '../domain/types';
 import {
   cancelOrderWorkflowId,
   orderWorkflowId,
@@ -188,8 +188,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
 
     async backfillOrders({ account, policy, orderTiming, from, to, ...input }) {
       const allegro = deps.allegro(account);
-      const stage = (policy ?? (await deps.policy(account)).policy).stage;
-      const statuses = input.statuses ?? IMPORT_STAGES.slice(IMPORT_STAGES.indexOf(stage));
+      const statuses = input.statuses ?? statusesFrom((policy ?? (await deps.policy(account)).policy).stage);
       const resume = activityInfo().heartbeatDetails as BackfillProgress | undefined;
       const seen = new Set<string>();
       const totals = { forms: 0, dispatched: 0, alreadyDone: 0 };

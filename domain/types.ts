@@ -270,6 +270,11 @@ export interface OptimaGateway {
 export const IMPORT_STAGES = ['BOUGHT', 'FILLED_IN', 'READY_FOR_PROCESSING'] as const;
 export type ImportStage = (typeof IMPORT_STAGES)[number];
 
+/** The checkout-form statuses an import stage takes: that stage and the later ones. */
+export function statusesFrom(stage: ImportStage): ImportStage[] {
+  return IMPORT_STAGES.slice(IMPORT_STAGES.indexOf(stage));
+}
+
 export type ProductMatchStep = 'link' | 'ean' | 'externalId' | 'offerId' | 'name';
 
 /** Allegro payment (type + optional provider) → Optima payment form, by FPl_Nazwa. */

@@ -18,7 +18,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
-import { IMPORT_STAGES } from '../domain/types';
+import { statusesFrom } from '../domain/types';
 import type { PolledEvent, PollerActivities } from '../activities/types';
 import {
   allegroTaskQueue,
@@ -226,9 +226,7 @@ class Poller {
     try {
       if (this.state.backfillFrom) {
         // Without pinned rules the activity takes the statuses from the current import stage.
-        const pinned = policy
-          ? { policy, statuses: [...IMPORT_STAGES.slice(IMPORT_STAGES.indexOf(policy.stage))] }
-          : {};
+        const pinned = policy ? { policy, statuses: statusesFrom(policy.stage) } : {};
         const done = await allegro(BACKFILL_ACTIVITY).backfillOrders({
           account,
           ...pinned,

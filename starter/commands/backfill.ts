@@ -4,7 +4,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { BACKFILL_EVENT_TYPE, startOrderWorkflow } from '../../activities/poller-activities';
-import { IMPORT_STAGES } from '../../domain/types';
+import { statusesFrom } from '../../domain/types';
 import type { OrderEventSignal } from '../../workflows/definitions';
 import { EXIT, isoOption, UsageError, type CommandSpec } from '../command';
 import { pollerStatusLines, resetPoller, runningPoller } from '../ops';
@@ -59,7 +59,7 @@ export const backfill: CommandSpec = {
     const client = await ctx.temporal();
     const allegro = ctx.allegro();
     const { taskQueue } = settings.temporal;
-    const statuses = IMPORT_STAGES.slice(IMPORT_STAGES.indexOf(settings.import.stage));
+    const statuses = statusesFrom(settings.import.stage);
     const event: OrderEventSignal = { eventId: `backfill:${to}`, type: BACKFILL_EVENT_TYPE, occurredAt: to };
     const totals = { forms: 0, dispatched: 0, finished: 0 };
     const failed: string[] = [];
