@@ -1,11 +1,12 @@
 /**
  * What the activities are made from: the two ports (Allegro client per account, Optima
- * gateway), a Temporal client for the poller's dispatch, and the order task queue.
+ * gateway), the settings in force, a Temporal client for the poller's dispatch, and the
+ * order task queue.
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@temporalio/common';
 import type { AllegroClient } from './allegro/client';
-import type { OptimaGateway } from '../domain/types';
+import type { OptimaGateway, VersionedPolicy } from '../domain/types';
 
 /** The part of AllegroClient the activities use (tests may hand in a narrower fake). */
 export type AllegroPort = Pick<
@@ -22,6 +23,11 @@ export interface ActivityDeps {
   /** The Allegro client of a configured account; throws for an unknown account. */
   allegro: (account: string) => AllegroPort;
   optima: OptimaGateway;
+  /**
+   * The import policy in force now for an account, with its version. Read at every step, so a
+   * fixed mapping reaches a waiting order on `retry` (worker/settings-source.ts re-reads the file).
+   */
+  policy: (account: string) => Promise<VersionedPolicy>;
   temporal: Client;
   /** Task queue of the order workflows the poller starts (the worker's main queue). */
   taskQueue: string;

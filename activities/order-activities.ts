@@ -15,16 +15,33 @@ import {
   type OfferDetails,
   type ProductLookup,
 } from '../domain/products';
-import type { ContractorRef, ImportPolicy, OptimaGateway, OptimaReferenceData, ProductRef } from '../domain/types';
+import type {
+  ContractorRef,
+  ImportPolicy,
+  OptimaGateway,
+  OptimaReferenceData,
+  ProductRef,
+  VersionedPolicy,
+} from '../domain/types';
 import type { ProductOffer } from './allegro/client';
 import type { ActivityDeps, AllegroPort } from './deps';
-import type { ContractorMatch, OrderActivities } from './types';
+import { versioned } from './policy';
+import type { ContractorMatch, OrderActivities, PinnedPolicy } from './types';
 
 export function createOrderActivities(deps: ActivityDeps): OrderActivities {
   const { optima } = deps;
   const reference = cachedReferenceData(optima, deps.referenceDataTtlMs ?? 30_000);
+  /** The input's pinned policy (older workflows, tests), else the settings in force now. */
+  const policyFor = (account: string, input: PinnedPolicy): Promise<VersionedPolicy> =>
+    input.policy ? Promise.resolve(versioned(input.policy)) : deps.policy(account);
 
   return {
+    async loadOrderRules({ account }) {
+      const { version, policy } = await deps.policy(account);
+      const { stage, licenceRetryDelaySeconds, cancelledAfterDocument, markProcessing } = policy;
+      return { stage, licenceRetryDelaySeconds, cancelledAfterDocument, markProcessing, settingsVersion: version };
+    },
+
     async fetchOrder({ account, checkoutFormId }) {
       return deps.allegro(account).getCheckoutForm(checkoutFormId);
     },
@@ -38,18 +55,23 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
       return { document: own, merged };
     },
 
-    async matchProducts({ account, order, policy }) {
+    async matchProducts(input) {
+      const { account, order } = input;
+      const { policy } = await policyFor(account, input);
       const allegro = deps.allegro(account);
       const matches: LineMatch[] = [];
       for (const line of order.lineItems) matches.push(await matchLine(optima, allegro, account, line, policy));
       return matches;
     },
 
-    async matchContractor({ account, order, policy }) {
-      return matchBuyer(optima, await reference(), account, order, policy);
+    async matchContractor(input) {
+      const { policy } = await policyFor(input.account, input);
+      return matchBuyer(optima, await reference(), input.account, input.order, policy);
     },
 
-    async createDocument({ account, order, lines, contractor, policy, importedAt }) {
+    async createDocument(input) {
+      const { account, order, lines, contractor, importedAt } = input;
+      const { version, policy } = await policyFor(account, input);
       const result = buildDocumentDraft({
         account,
         order,
@@ -58,6 +80,7 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
         reference: await reference(),
         policy,
         importedAt,
+        settingsVersion: version,
       });
       if (!result.ok) throw new NeedsPersonError(result.reason, result.message);
       return optima.createDocument(result.draft);

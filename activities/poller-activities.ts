@@ -12,7 +12,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import type { OrderEvent } from '../domain/allegro';
-import { SEARCH_ATTRIBUTES, type ImportPolicy } from '../domain/types';
+import { SEARCH_ATTRIBUTES, statusesFrom, type ImportPolicy } from '../domain/types';
 import {
   cancelOrderWorkflowId,
   orderWorkflowId,
@@ -51,7 +51,8 @@ export async function startOrderWorkflow(
   order: {
     account: string;
     checkoutFormId: string;
-    policy: ImportPolicy;
+    /** Only from a poller that carries its own policy (started before, or a test pinning it). */
+    policy?: ImportPolicy;
     timing?: OrderTiming;
     event: OrderEventSignal;
     taskQueue: string;
@@ -61,7 +62,7 @@ export async function startOrderWorkflow(
   await temporal.workflow.signalWithStart<typeof importOrder, [OrderEventSignal]>('importOrder', {
     workflowId: orderWorkflowId(account, checkoutFormId),
     taskQueue,
-    args: [{ account, checkoutFormId, policy, ...(timing ? { timing } : {}) }],
+    args: [{ account, checkoutFormId, ...(policy ? { policy } : {}), ...(timing ? { timing } : {}) }],
     ...orderSignalWithStart(account, checkoutFormId, event),
   });
 }
@@ -75,7 +76,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     account: string,
     checkoutFormId: string,
     event: OrderEventSignal,
-    policy: ImportPolicy,
+    policy: ImportPolicy | undefined,
     timing: OrderTiming | undefined,
   ): Promise<Outcome> {
     try {
@@ -105,7 +106,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     account: string,
     checkoutFormId: string,
     eventType: string,
-    policy: ImportPolicy,
+    policy: ImportPolicy | undefined,
   ): Promise<boolean> {
     const order = await deps.temporal.workflow.getHandle(orderWorkflowId(account, checkoutFormId)).describe();
     if (order.typedSearchAttributes.get(ORDER_STATUS) !== 'Imported') return false;
@@ -113,7 +114,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       await deps.temporal.workflow.start<typeof cancelImportedOrder>('cancelImportedOrder', {
         workflowId: cancelOrderWorkflowId(account, checkoutFormId),
         taskQueue: deps.taskQueue,
-        args: [{ account, checkoutFormId, policy, eventType }],
+        args: [{ account, checkoutFormId, ...(policy ? { policy } : {}), eventType }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         typedSearchAttributes: [
           { key: ORDER_ID, value: checkoutFormId },
@@ -153,7 +154,6 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
         }
         // A short page is the journal's end; a page that did not move past `from` must not loop forever.
         if (page.length < pageSize || previous === from) return previous;
-        heartbeat(previous);
       }
     },
 
@@ -171,7 +171,6 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
         const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
         const outcome = await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming);
         count(result, outcome);
-        heartbeat();
       });
       for (const { checkoutFormId, byCheckoutFormId } of superseded) {
         try {
@@ -187,8 +186,9 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       return result;
     },
 
-    async backfillOrders({ account, policy, orderTiming, from, to, statuses }) {
+    async backfillOrders({ account, policy, orderTiming, from, to, ...input }) {
       const allegro = deps.allegro(account);
+      const statuses = input.statuses ?? statusesFrom((policy ?? (await deps.policy(account)).policy).stage);
       const resume = activityInfo().heartbeatDetails as BackfillProgress | undefined;
       const seen = new Set<string>();
       const totals = { forms: 0, dispatched: 0, alreadyDone: 0 };

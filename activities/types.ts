@@ -1,11 +1,13 @@
 /**
  * The activities' contract: names, inputs and outputs as the workflows see them. Only types,
  * so workflow code may import this file. Inputs and outputs are written to workflow history:
- * ids, order data and policies, never a token or a password.
+ * ids and order data, never a token or a password. The import policy is not an input: the
+ * activities read the current one (ActivityDeps.policy). An input's optional `policy` is
+ * honoured when present: workflows started before, and tests that pin their rules.
  */
 import type { CheckoutForm } from '../domain/allegro';
 import type { LineMatch } from '../domain/draft';
-import type { ContractorRef, DocumentRef, ImportPolicy, ImportStage } from '../domain/types';
+import type { ContractorRef, DocumentRef, ImportPolicy, ImportStage, OrderRules } from '../domain/types';
 import type { OrderTiming } from '../workflows/definitions';
 
 export type { LineMatch };
@@ -34,23 +36,31 @@ export interface LinkRecord {
   markedProcessing: boolean;
 }
 
+/** Present only in the inputs of workflows that carry their own policy (see the header). */
+export interface PinnedPolicy {
+  policy?: ImportPolicy;
+}
+
 export interface OrderActivities {
+  /** The rules the order workflow's control flow needs, from the current settings (a local activity). */
+  loadOrderRules(input: { account: string }): Promise<OrderRules>;
   /** Re-reads the checkout form (events are only hints). 404: OrderGoneError. */
   fetchOrder(input: OrderRef): Promise<CheckoutForm>;
   /** This order's document, or (merged payment) another one holding its line ids, then linked. */
   findExistingDocument(input: OrderRef & { lineIds: string[] }): Promise<ExistingDocument | null>;
-  matchProducts(input: { account: string; order: CheckoutForm; policy: ImportPolicy }): Promise<LineMatch[]>;
-  matchContractor(input: { account: string; order: CheckoutForm; policy: ImportPolicy }): Promise<ContractorMatch>;
+  matchProducts(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<LineMatch[]>;
+  matchContractor(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<ContractorMatch>;
   /** Builds the draft (pure) and writes it with its order link in one transaction. Idempotent. */
-  createDocument(input: {
-    account: string;
-    order: CheckoutForm;
-    lines: LineMatch[];
-    contractor: ContractorRef;
-    policy: ImportPolicy;
-    /** ISO time of the import (the workflow's clock). */
-    importedAt: string;
-  }): Promise<DocumentRef>;
+  createDocument(
+    input: {
+      account: string;
+      order: CheckoutForm;
+      lines: LineMatch[];
+      contractor: ContractorRef;
+      /** ISO time of the import (the workflow's clock). */
+      importedAt: string;
+    } & PinnedPolicy,
+  ): Promise<DocumentRef>;
   /** Confirms order → document and buyer → contractor; optionally marks the order PROCESSING. */
   recordLink(
     input: OrderRef & { documentId: number; contractorLinkKey?: string; markProcessing: boolean },
@@ -71,9 +81,8 @@ export interface PolledEvent {
   lineItemIds: string[];
 }
 
-export interface DispatchInput {
+export interface DispatchInput extends PinnedPolicy {
   account: string;
-  policy: ImportPolicy;
   orderTiming?: OrderTiming;
   events: PolledEvent[];
   /** Waiting orders replaced by a new checkout form holding their lines (merged payment). */
@@ -91,14 +100,14 @@ export interface DispatchResult {
   cancellationsStarted: number;
 }
 
-export interface BackfillInput {
+export interface BackfillInput extends PinnedPolicy {
   account: string;
-  policy: ImportPolicy;
   orderTiming?: OrderTiming;
   /** ISO date-times, inclusive. */
   from: string;
   to: string;
-  statuses: ImportStage[];
+  /** Absent: the statuses from the current import stage on. */
+  statuses?: ImportStage[];
 }
 
 export interface PollerActivities {

@@ -44,6 +44,8 @@ export interface DraftInput {
   importedAt: string;
   /** IANA zone the document date is taken in; default Europe/Warsaw. */
   timeZone?: string;
+  /** Version of the settings `policy` came from: recorded in policy.settingsVersionAttribute. */
+  settingsVersion?: string;
 }
 
 export type DraftResult =
@@ -386,6 +388,9 @@ function build(input: DraftInput): DocumentDraft {
           },
         ]
       : [];
+  if (input.settingsVersion && policy.settingsVersionAttribute) {
+    attributes.push({ code: policy.settingsVersionAttribute, value: input.settingsVersion });
+  }
 
   const date = dateInZone(
     documentDateInstant(order, policy.documentDateSource, input.importedAt),

@@ -270,6 +270,11 @@ export interface OptimaGateway {
 export const IMPORT_STAGES = ['BOUGHT', 'FILLED_IN', 'READY_FOR_PROCESSING'] as const;
 export type ImportStage = (typeof IMPORT_STAGES)[number];
 
+/** The checkout-form statuses an import stage takes: that stage and the later ones. */
+export function statusesFrom(stage: ImportStage): ImportStage[] {
+  return IMPORT_STAGES.slice(IMPORT_STAGES.indexOf(stage));
+}
+
 export type ProductMatchStep = 'link' | 'ean' | 'externalId' | 'offerId' | 'name';
 
 /** Allegro payment (type + optional provider) → Optima payment form, by FPl_Nazwa. */
@@ -288,8 +293,9 @@ export interface DeliveryMapping {
 }
 
 /**
- * The import rules one order's journey needs; a slice of the settings file, passed to
- * the workflow as input (plain data, deterministic) and to the pure draft function.
+ * The import rules one order's journey needs; a slice of the settings file. Activities read
+ * the current one by account (ActivityDeps.policy), so a fixed mapping reaches orders that
+ * wait for a person; the pure draft function takes it as an argument.
  */
 export interface ImportPolicy {
   /** "all purchases" mode = BOUGHT: no delivery cost, the contractor's payment form, a note. */
@@ -301,6 +307,8 @@ export interface ImportPolicy {
   productNotFound: 'create' | 'lineWithoutCard' | 'wait';
   /** DefAtrybuty code recording lines put on the document without a product card. */
   productNotFoundAttribute: string;
+  /** DefAtrybuty code recording the settings version that produced the document; empty: none. */
+  settingsVersionAttribute?: string;
   newProduct: { vatRate: number; unit: string; priceTypeNumber: number };
   checkContractorByNip: boolean;
   matchContractorByEmail: boolean;
@@ -316,3 +324,18 @@ export interface ImportPolicy {
   markProcessing: boolean;
   licenceRetryDelaySeconds: number;
 }
+
+/** The policy in force now, and its version: a short digest of it (recorded on each document). */
+export interface VersionedPolicy {
+  version: string;
+  policy: ImportPolicy;
+}
+
+/**
+ * The few rules the order workflow's own control flow needs, read by an activity at each
+ * read of the order (small in history, current after a settings change).
+ */
+export type OrderRules = Pick<
+  ImportPolicy,
+  'stage' | 'licenceRetryDelaySeconds' | 'cancelledAfterDocument' | 'markProcessing'
+> & { settingsVersion: string };

@@ -63,7 +63,10 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
       ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.temporalPort}` } } } }
       : {}),
   });
-  const wiring = await wireWorker(settings, optimaDrivers ? { optimaDrivers } : {});
+  const wiring = await wireWorker(settings, {
+    ...(optimaDrivers ? { optimaDrivers } : {}),
+    ...(file ? { settingsFile: file } : {}),
+  });
   try {
     const running = await startWiredWorker(wiring, settings, {
       ...(values['workflow-bundle'] ? { workflowBundle: { codePath: path.resolve(values['workflow-bundle']) } } : {}),

@@ -55,8 +55,10 @@ export class MetricsActivityInterceptor implements ActivityInboundCallsIntercept
   }
 }
 
+/** `error`: a typed error, or the failure made of one (its `cause`, worker/interceptors.ts). */
 export function countFailure(error: unknown): void {
-  const failure = error as { name?: string; details?: { status?: number } } | null;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const failure = (cause instanceof Error ? cause : error) as { name?: string; details?: { status?: number } } | null;
   if (failure?.name === ERROR_TYPES.licenceUnavailable) licenceWaits.inc();
   else if (failure?.name === ERROR_TYPES.transient && failure.details?.status === 429) allegroThrottled.inc();
 }

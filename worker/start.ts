@@ -9,6 +9,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
 import { allegroTaskQueue } from '../workflows/definitions';
+import { activityInterceptors } from './interceptors';
 import { MetricsActivityInterceptor } from './metrics';
 
 export interface WorkerTuning {
@@ -63,8 +64,8 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
   const pick = (onAllegro: boolean) =>
     Object.fromEntries(Object.entries(deps.activities).filter(([name]) => allegroNames.has(name) === onAllegro));
 
-  // Counts the failures operators alert on (Allegro 429s, licence waits) as they leave any activity.
-  const interceptors = { activity: [() => ({ inbound: new MetricsActivityInterceptor() })] };
+  // Typed failures, heartbeats (interceptors.ts); then counting what operators alert on (metrics.ts).
+  const interceptors = { activity: [() => ({ inbound: new MetricsActivityInterceptor() }), activityInterceptors] };
   const main = await Worker.create({
     interceptors,
     connection: deps.connection,

@@ -16,6 +16,7 @@ import type { Settings } from '../config/settings';
 import { PermanentError } from '../domain/errors';
 import { dataConverterFromEnvironment } from '../encryption/data-converter';
 import type { OptimaGateway } from '../domain/types';
+import { policySource } from './settings-source';
 import { startWorker, type RunningWorker, type StartWorkerDeps } from './start';
 
 export interface WiringOptions {
@@ -31,6 +32,8 @@ export interface WiringOptions {
   dispatchConcurrency?: number;
   /** Default: the codec of AO_CODEC_KEYS / AO_CODEC_KEY_FILE, or none when neither is set. */
   dataConverter?: DataConverter;
+  /** The file `settings` came from: re-read when it changes (worker/settings-source.ts). */
+  settingsFile?: string;
 }
 
 export interface WorkerWiring {
@@ -101,6 +104,7 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
         return found;
       },
       optima,
+      policy: policySource({ settings, ...(options.settingsFile ? { file: options.settingsFile } : {}) }),
       temporal: client,
       taskQueue: settings.temporal.taskQueue,
       ...(options.dispatchConcurrency ? { dispatchConcurrency: options.dispatchConcurrency } : {}),

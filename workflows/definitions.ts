@@ -31,10 +31,18 @@ export function pollerWorkflowId(account: string): string {
   return `poller:${account}`;
 }
 
+/**
+ * An order workflow carries a reference (account, form id), not the settings: its activities
+ * read the current import policy, so history stays small and a fixed mapping reaches it.
+ */
 export interface ImportOrderInput {
   account: string;
   checkoutFormId: string;
-  policy: ImportPolicy;
+  /**
+   * Pinned rules, used instead of the current settings: workflows started before settings
+   * were read by reference carry them (their histories replay), and tests pin their rules.
+   */
+  policy?: ImportPolicy;
   /** Timers of the journey; defaults in workflows/import-order.ts (tests shorten them). */
   timing?: OrderTiming;
   /** Carried across continue-as-new of a long wait (licence or import stage). */
@@ -62,7 +70,8 @@ export interface OrderResume {
 export interface CancelImportedOrderInput {
   account: string;
   checkoutFormId: string;
-  policy: ImportPolicy;
+  /** Pinned rules (see ImportOrderInput.policy). */
+  policy?: ImportPolicy;
   /** BUYER_CANCELLED or AUTO_CANCELLED: noted on the document. */
   eventType?: string;
 }
@@ -95,7 +104,10 @@ export interface OrderEventSignal {
 }
 
 export const orderEventSignal = defineSignal<[OrderEventSignal]>('orderEvent');
-/** After a person fixed the cause (mapping, product, contractor): try the waiting step again. */
+/**
+ * After a person fixed the cause (mapping, product, contractor): try the waiting step again,
+ * with the settings in force now. A `policy` in the payload (sent by older CLIs) pins it.
+ */
 export const retrySignal = defineSignal<[{ policy?: ImportPolicy }?]>('retry');
 /** Another checkout form (merged payment) replaced this one. */
 export const supersededSignal = defineSignal<[{ byCheckoutFormId: string }]>('superseded');
@@ -106,7 +118,8 @@ export type PollerSchedule =
 
 export interface PollerInput {
   account: string;
-  policy: ImportPolicy;
+  /** Pinned rules handed to the orders it starts (see ImportOrderInput.policy); normally absent. */
+  policy?: ImportPolicy;
   schedule: PollerSchedule;
   /** Event page size, ≤ 1000. */
   pageSize: number;

@@ -9,10 +9,10 @@
  * transaction that creates the thing), so a worker dying between any two steps never makes
  * a second document or contractor. What needs a person stops visibly (status NeedsAttention
  * with the reason) until a `retry` signal; a busy Optima licence is waited for, for days.
+ * It carries no settings: activities read the policy in force, and the rules its own decisions
+ * need come from the loadOrderRules local activity, so a fixed mapping reaches it on `retry`.
  */
 import {
-  ActivityFailure,
-  ApplicationFailure,
   condition,
   continueAsNew,
   log,
@@ -23,13 +23,7 @@ import {
 } from '@temporalio/workflow';
 import type { CheckoutForm } from '../domain/allegro';
 import { ERROR_TYPES } from '../domain/errors';
-import {
-  IMPORT_STAGES,
-  type DocumentRef,
-  type ImportPolicy,
-  type ImportStage,
-  type OrderStatus,
-} from '../domain/types';
+import type { DocumentRef, OrderStatus } from '../domain/types';
 import type { OrderRef } from '../activities/types';
 import {
   orderEventSignal,
@@ -42,9 +36,11 @@ import {
   type OrderProgress,
 } from './definitions';
 import { ACCOUNT, DOCUMENT_NUMBER, ORDER_ID, ORDER_STATUS } from './search-attributes';
+import { JourneyRules, stageReached } from './order-rules';
 import {
   cancelDocument,
   createDocument,
+  failureOf,
   fetchOrder,
   findExistingDocument,
   matchContractor,
@@ -96,7 +92,7 @@ class JourneyInterrupted extends Error {}
 type AtStage = { kind: 'ready'; order: CheckoutForm } | { kind: 'ended'; result: ImportOrderResult };
 
 class OrderJourney {
-  private policy: ImportPolicy;
+  private readonly rules: JourneyRules;
   private readonly ref: OrderRef;
   private readonly recheckMs: number;
   private readonly licenceGiveUpMs: number;
@@ -118,7 +114,7 @@ class OrderJourney {
     private readonly input: ImportOrderInput | CancelImportedOrderInput,
     private readonly options: { continueAsNew: boolean },
   ) {
-    this.policy = input.policy;
+    this.rules = new JourneyRules(input.account, input.policy);
     this.ref = { account: input.account, checkoutFormId: input.checkoutFormId };
     const timing = 'timing' in input ? input.timing : undefined;
     this.recheckMs = (timing?.waitingRecheckSeconds ?? DEFAULT_WAITING_RECHECK_SECONDS) * 1000;
@@ -139,7 +135,8 @@ class OrderJourney {
       }
     });
     setHandler(retrySignal, (request) => {
-      if (request?.policy) this.policy = request.policy;
+      // The person may have changed the settings: decide with the ones in force now.
+      this.rules.retried(request?.policy);
       this.retryRequested = true;
     });
     setHandler(supersededSignal, ({ byCheckoutFormId }) => {
@@ -165,9 +162,7 @@ class OrderJourney {
     );
     if (existing) {
       this.document = existing.document;
-      await this.step('recordLink', () =>
-        recordLink({ ...this.ref, documentId: existing.document.id, markProcessing: this.policy.markProcessing }),
-      );
+      await this.recordLinks(existing.document.id);
       const reason = existing.merged
         ? `merged payment: linked to the document of order ${existing.document.orderId}`
         : undefined;
@@ -175,10 +170,10 @@ class OrderJourney {
     }
 
     const lines = await this.step('matchProducts', () =>
-      matchProducts({ account: this.ref.account, order: form, policy: this.policy }),
+      matchProducts({ account: this.ref.account, order: form, ...this.rules.forActivity() }),
     );
     const buyer = await this.step('matchContractor', () =>
-      matchContractor({ account: this.ref.account, order: form, policy: this.policy }),
+      matchContractor({ account: this.ref.account, order: form, ...this.rules.forActivity() }),
     );
     const document = await this.step('createDocument', () =>
       createDocument({
@@ -186,20 +181,26 @@ class OrderJourney {
         order: form,
         lines,
         contractor: buyer.contractor,
-        policy: this.policy,
+        ...this.rules.forActivity(),
         importedAt: new Date().toISOString(),
       }),
     );
     this.document = document;
-    await this.step('recordLink', () =>
-      recordLink({
-        ...this.ref,
-        documentId: document.id,
-        contractorLinkKey: buyer.linkKey,
-        markProcessing: this.policy.markProcessing,
-      }),
-    );
+    await this.recordLinks(document.id, buyer.linkKey);
     return this.imported(document);
+  }
+
+  /** Confirms the links; marks the order PROCESSING when the rules in force ask for it. */
+  private async recordLinks(documentId: number, contractorLinkKey?: string): Promise<void> {
+    await this.step('recordLink', async () => {
+      const { markProcessing } = await this.rules.current();
+      return recordLink({
+        ...this.ref,
+        documentId,
+        ...(contractorLinkKey ? { contractorLinkKey } : {}),
+        markProcessing,
+      });
+    });
   }
 
   /**
@@ -217,7 +218,8 @@ class OrderJourney {
         return { kind: 'ended', result: this.end('Superseded', `Allegro no longer has this checkout form: ${by}`) };
       }
       if (order.status === 'CANCELLED') return { kind: 'ended', result: await this.cancel() };
-      if (stageReached(order.status, this.policy.stage)) {
+      const { stage } = await this.rules.current();
+      if (stageReached(order.status, stage)) {
         if (this.progress.status === 'Waiting') this.setStatus('Fetching');
         return { kind: 'ready', order };
       }
@@ -226,7 +228,7 @@ class OrderJourney {
         return { kind: 'ended', result: this.end('Superseded', `merged into checkout form ${this.supersededBy}`) };
       }
 
-      this.setStatus('Waiting', `the order is ${order.status}; imported from ${this.policy.stage}`);
+      this.setStatus('Waiting', `the order is ${order.status}; imported from ${stage}`);
       this.progress.nextAttemptAt = new Date(Date.now() + this.recheckMs).toISOString();
       // Woken by any event for this order, a merge, or `retry`; the timer covers lost events.
       await condition(() => this.eventsSinceRead > 0 || this.supersedeHint || this.retryRequested, this.recheckMs);
@@ -236,11 +238,16 @@ class OrderJourney {
     }
   }
 
-  /** Fetches the checkout form; 'gone' when Allegro answers 404. Consumes the pending hints. */
+  /**
+   * Fetches the checkout form; 'gone' when Allegro answers 404. Consumes the pending hints.
+   * Reloads the settings' rules first, so that each read decides with the current ones.
+   */
   async read(): Promise<CheckoutForm | 'gone'> {
     this.eventsSinceRead = 0;
     this.cancelHint = false;
     this.supersedeHint = false;
+    this.rules.refresh();
+    await this.rules.current();
     try {
       return await this.step('fetch', () => fetchOrder(this.ref), { interruptible: false });
     } catch (error) {
@@ -251,7 +258,7 @@ class OrderJourney {
 
   /** The order is cancelled on Allegro: annotate or cancel its document if it has one. */
   async cancel(): Promise<ImportOrderResult> {
-    const mode = this.policy.cancelledAfterDocument;
+    const mode = (await this.rules.current()).cancelledAfterDocument;
     const document = await this.step(
       'cancelDocument',
       () => cancelDocument({ ...this.ref, mode, reason: this.cancelledBy ?? 'CANCELLED' }),
@@ -320,7 +327,7 @@ class OrderJourney {
       );
       return;
     }
-    const delayMs = this.policy.licenceRetryDelaySeconds * 1000;
+    const delayMs = (await this.rules.current()).licenceRetryDelaySeconds * 1000;
     const next = new Date(now + delayMs).toISOString();
     this.progress.nextAttemptAt = next;
     this.setStatus('Waiting', `Optima licence unavailable (attempt ${this.licenceAttempts}); next try at ${next}`);
@@ -358,9 +365,10 @@ class OrderJourney {
     // Hints that just arrived are handled by this run: a new run would not know them.
     if (!this.options.continueAsNew || this.interruptPending() || this.eventsSinceRead > 0) return;
     if (this.waits < this.waitsBeforeContinueAsNew && !workflowInfo().continueAsNewSuggested) return;
+    const { policy: _carried, ...reference } = this.input as ImportOrderInput;
     await continueAsNew<typeof importOrder>({
-      ...(this.input as ImportOrderInput),
-      policy: this.policy,
+      ...reference,
+      ...this.rules.forActivity(),
       resume: {
         licenceAttempts: this.licenceAttempts,
         ...(this.licenceWaitSince !== undefined
@@ -383,17 +391,4 @@ class OrderJourney {
     this.progress.documentNumber = number;
     upsertSearchAttributes([{ key: DOCUMENT_NUMBER, value: number }]);
   }
-}
-
-function stageReached(status: string, stage: ImportStage): boolean {
-  const at = IMPORT_STAGES.indexOf(status as ImportStage);
-  return at >= 0 && at >= IMPORT_STAGES.indexOf(stage);
-}
-
-/** The typed error behind an activity failure (its `name` became the failure type). */
-function failureOf(error: unknown): { type: string; message: string; reason?: string } | undefined {
-  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
-  const { type, message, details } = error.cause;
-  const first = details?.[0] as { reason?: unknown } | undefined;
-  return { type: type ?? '', message, ...(typeof first?.reason === 'string' ? { reason: first.reason } : {}) };
 }

@@ -8,7 +8,14 @@
  * Steps that call Allegro run on the Allegro task queue (rate-limited for all workers); its
  * name derives from this workflow's task queue, so the proxy is made when the step runs.
  */
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
 import type { OrderActivities } from '../activities/types';
 import { allegroTaskQueue } from './definitions';
@@ -16,7 +23,7 @@ import { allegroTaskQueue } from './definitions';
 const OPTIMA_NON_RETRYABLE = [...NON_RETRYABLE_ERROR_TYPES, ERROR_TYPES.licenceUnavailable];
 
 /**
- * Running activities heartbeat every few seconds (activities/index.ts): a worker that dies
+ * Running activities heartbeat every few seconds (worker/interceptors.ts): a worker that dies
  * mid-step is noticed after this, and the step is retried elsewhere.
  */
 const HEARTBEAT_TIMEOUT = '15 seconds';
@@ -109,3 +116,20 @@ export const { cancelDocument } = proxyActivities<OrderActivities>({
     nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
   },
 });
+
+/**
+ * The current settings' rules for the journey's own decisions: a local activity (no task
+ * queue round trip; only its small result is recorded), read at each read of the order.
+ */
+export const { loadOrderRules } = proxyLocalActivities<OrderActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** The typed error behind an activity failure (its `name` became the failure type). */
+export function failureOf(error: unknown): { type: string; message: string; reason?: string } | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
+  const { type, message, details } = error.cause;
+  const first = details?.[0] as { reason?: unknown } | undefined;
+  return { type: type ?? '', message, ...(typeof first?.reason === 'string' ? { reason: first.reason } : {}) };
+}

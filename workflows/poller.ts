@@ -18,7 +18,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
-import { IMPORT_STAGES } from '../domain/types';
+import { statusesFrom } from '../domain/types';
 import type { PolledEvent, PollerActivities } from '../activities/types';
 import {
   allegroTaskQueue,
@@ -225,14 +225,14 @@ class Poller {
     const { account, policy, orderTiming, pageSize } = this.input;
     try {
       if (this.state.backfillFrom) {
-        const statuses = IMPORT_STAGES.slice(IMPORT_STAGES.indexOf(policy.stage));
+        // Without pinned rules the activity takes the statuses from the current import stage.
+        const pinned = policy ? { policy, statuses: statusesFrom(policy.stage) } : {};
         const done = await allegro(BACKFILL_ACTIVITY).backfillOrders({
           account,
-          policy,
+          ...pinned,
           orderTiming,
           from: this.state.backfillFrom,
           to: new Date().toISOString(),
-          statuses: [...statuses],
         });
         this.state.ordersStarted += done.dispatched;
         this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + done.alreadyDone;
@@ -246,7 +246,13 @@ class Poller {
         });
         if (events.length === 0) break;
         const superseded = this.noteUnpaidLines(events);
-        const result = await dispatchOrderEvents({ account, policy, orderTiming, events, superseded });
+        const result = await dispatchOrderEvents({
+          account,
+          ...(policy ? { policy } : {}),
+          orderTiming,
+          events,
+          superseded,
+        });
         if (result.cursor !== null) this.state.cursor = result.cursor;
         this.state.eventsSeen += events.length;
         this.state.lastEventAt = events[events.length - 1].occurredAt;

@@ -87,6 +87,7 @@ export const DEMO_ATTRIBUTES = [
   { code: 'ALLEGRO_KONTO', name: 'Allegro: konto sprzedawcy' },
   { code: 'ALLEGRO_LOGIN', name: 'Allegro: login kupującego' },
   { code: 'ALLEGRO_BRAK_KARTY', name: 'Allegro: pozycje bez karty towaru' },
+  { code: 'ALLEGRO_USTAWIENIA', name: 'Allegro: wersja ustawień importu' },
 ] as const;
 
 export const UNKNOWN_CONTRACTOR_CODE = '!NIEOKREŚLONY!';

@@ -4,8 +4,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { BACKFILL_EVENT_TYPE, startOrderWorkflow } from '../../activities/poller-activities';
-import { toImportPolicy } from '../../config/settings';
-import { IMPORT_STAGES } from '../../domain/types';
+import { statusesFrom } from '../../domain/types';
 import type { OrderEventSignal } from '../../workflows/definitions';
 import { EXIT, isoOption, UsageError, type CommandSpec } from '../command';
 import { pollerStatusLines, resetPoller, runningPoller } from '../ops';
@@ -56,12 +55,11 @@ export const backfill: CommandSpec = {
     }
 
     const settings = ctx.settings();
-    const policy = toImportPolicy(settings);
     const account = ctx.account();
     const client = await ctx.temporal();
     const allegro = ctx.allegro();
     const { taskQueue } = settings.temporal;
-    const statuses = IMPORT_STAGES.slice(IMPORT_STAGES.indexOf(policy.stage));
+    const statuses = statusesFrom(settings.import.stage);
     const event: OrderEventSignal = { eventId: `backfill:${to}`, type: BACKFILL_EVENT_TYPE, occurredAt: to };
     const totals = { forms: 0, dispatched: 0, finished: 0 };
     const failed: string[] = [];
@@ -69,7 +67,7 @@ export const backfill: CommandSpec = {
     const dispatch = async (checkoutFormId: string): Promise<void> => {
       try {
         // As the poller: a finished order is not started again, a failed one may be.
-        await startOrderWorkflow(client, { account, checkoutFormId, policy, event, taskQueue });
+        await startOrderWorkflow(client, { account, checkoutFormId, event, taskQueue });
         totals.dispatched += 1;
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) totals.finished += 1;

@@ -2,11 +2,12 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { toPollerInput } from '../../config/settings';
+import { toPollerInput, type Settings } from '../../config/settings';
 import {
   importNowSignal,
   pauseSignal,
   resumeSignal,
+  type PollerInput,
   type PollerState,
   type PollerStatus,
   type ResetTarget,
@@ -85,7 +86,7 @@ export const start: CommandSpec = {
       return EXIT.ok;
     }
     const state = flag(input, 'fresh') ? undefined : await previousState(ctx, client, poller);
-    const pollerInput = { ...toPollerInput(settings, account), ...(state ? { state } : {}) };
+    const pollerInput = { ...pollerInputByReference(settings, account), ...(state ? { state } : {}) };
     const { taskQueue } = settings.temporal;
     try {
       const handle = await client.workflow.start(WORKFLOW_TYPES.poller, {
@@ -284,3 +285,12 @@ export const importNow: CommandSpec = {
     return changed && !status.lastError ? EXIT.ok : EXIT.attention;
   },
 };
+
+/**
+ * A new poller's input without the import rules: the orders it starts read the settings in
+ * force (the workers re-read their file), so a fixed mapping needs no poller restart.
+ */
+export function pollerInputByReference(settings: Settings, account: string): PollerInput {
+  const { policy: _pinned, ...input } = toPollerInput(settings, account);
+  return input;
+}

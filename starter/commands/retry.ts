@@ -1,6 +1,5 @@
 /** retry: lets one or all orders waiting for a person continue, with the current settings' rules. */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { toImportPolicy } from '../../config/settings';
 import { orderProgressQuery, retrySignal } from '../../workflows/definitions';
 import { EXIT, flag, UsageError, type CommandSpec } from '../command';
 import { executionText, listWaitingOrders, orderHandle, withAnswer } from '../ops';
@@ -11,11 +10,9 @@ export const retry: CommandSpec = {
   usage: '(<checkoutFormId> | --all-waiting)',
   description: [
     'Sends the retry signal to the order workflow order:<account>:<checkoutFormId>, or to every running order of the account ' +
-      'with status NeedsAttention. The signal carries the import rules of the current settings, so a mapping fixed in the ' +
-      'settings file is used at once (no restart of anything needed).',
+      'with status NeedsAttention. The workers read the import rules from their settings file when it changes, so a mapping ' +
+      'fixed in the settings file is used at once, by the retried orders and by new ones (no restart of anything needed).',
     'An order whose cause is not fixed stops again with the same reason; nothing is imported twice.',
-    'New orders get the rules the poller was started with: after changing the settings, also restart it (stop, then start) ' +
-      'so that they use the fix too.',
   ],
   options: {
     'all-waiting': { type: 'boolean', description: 'every order of the account that waits for a person' },
@@ -29,7 +26,6 @@ export const retry: CommandSpec = {
     const all = flag(input, 'all-waiting');
     const id = input.positionals[0];
     if (all === (id !== undefined)) throw new UsageError('give either a checkout form id or --all-waiting');
-    const policy = toImportPolicy(ctx.settings());
     const account = ctx.account();
     const client = await ctx.temporal();
     const taskQueue = ctx.settings().temporal.taskQueue;
@@ -49,7 +45,7 @@ export const retry: CommandSpec = {
       const progress = await withAnswer(client, `the progress query of ${handle.workflowId}`, taskQueue, () =>
         handle.query(orderProgressQuery),
       );
-      await handle.signal(retrySignal, { policy });
+      await handle.signal(retrySignal);
       ctx.out(
         `Sent retry to ${handle.workflowId} (was ${progress.status} at step ${progress.step}${progress.reason ? `: ${progress.reason}` : ''}).`,
       );
@@ -64,7 +60,7 @@ export const retry: CommandSpec = {
     let failed = 0;
     for (const order of waiting) {
       try {
-        await client.workflow.getHandle(order.workflowId).signal(retrySignal, { policy });
+        await client.workflow.getHandle(order.workflowId).signal(retrySignal);
         ctx.out(`  retry → ${order.checkoutFormId}${order.progress?.reason ? ` (${order.progress.reason})` : ''}`);
       } catch (error) {
         failed += 1;

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { FileTokenStore } from '../../activities/allegro/token-store';
-import { loadSettings, SETTINGS_FILE_ENV, toPollerInput, type Settings } from '../../config/settings';
+import { loadSettings, SETTINGS_FILE_ENV, type Settings } from '../../config/settings';
+import { pollerInputByReference } from '../commands/poller';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
 import { pollerStatusQuery, pollerWorkflowId, type PollerState } from '../../workflows/definitions';
@@ -108,7 +109,7 @@ async function ensurePoller(client: Client, settings: Settings, account: string,
   await client.workflow.start(WORKFLOW_TYPES.poller, {
     taskQueue: settings.temporal.taskQueue,
     workflowId,
-    args: [{ ...toPollerInput(settings, account), initialSync, ...(previous ? { state: previous } : {}) }],
+    args: [{ ...pollerInputByReference(settings, account), initialSync, ...(previous ? { state: previous } : {}) }],
     typedSearchAttributes: [{ key: ACCOUNT, value: account }],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });

@@ -123,7 +123,7 @@ export async function createWorld(
       // The harness's connection installs the quiet (WARN) runtime logger before any worker exists.
       await testNativeConnection();
       // What `npm run worker` builds from the same settings, sharing this world's gateway.
-      wiring = await wireWorker(settings, { cwd: dir, optima: gateway });
+      wiring = await wireWorker(settings, { cwd: dir, optima: gateway, settingsFile });
       worker = await startWorker({
         connection: wiring.connection,
         namespace: testNamespace(),

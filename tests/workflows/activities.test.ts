@@ -10,7 +10,9 @@ import { createActivities, type Activities } from '../../activities';
 import type { CheckoutForm } from '../../domain/allegro';
 import { orderWorkflowId } from '../../workflows/definitions';
 import { testClient, uniqueName } from '../harness/temporal';
-import { countRows, documentsOf, startStandIns, testPolicy, type StandIns } from './env';
+import { activityInterceptors } from '../../worker/interceptors';
+import { policySource } from '../../worker/settings-source';
+import { countRows, documentsOf, startStandIns, testPolicy, testSettings, type StandIns } from './env';
 
 let standIns: StandIns;
 let activities: Activities;
@@ -23,6 +25,7 @@ beforeEach(async () => {
   activities = createActivities({
     allegro: () => standIns.allegro,
     optima: standIns.optima,
+    policy: policySource({ settings: testSettings() }),
     temporal: await testClient(),
     taskQueue,
     log: { info: () => undefined, warn: () => undefined },
@@ -32,8 +35,8 @@ afterEach(async () => {
   await standIns.close();
 });
 
-/** Expected failures would each print a WARN block. */
-const quiet = { logger: new DefaultLogger('ERROR') };
+/** As the worker runs them: its interceptor types the failures. Expected failures would each print a WARN block. */
+const quiet = { logger: new DefaultLogger('ERROR'), interceptors: [activityInterceptors] };
 
 function run<A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
   return new MockActivityEnvironment(undefined, quiet).run(fn, ...args);

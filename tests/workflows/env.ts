@@ -9,12 +9,13 @@ import { createActivities, type Activities } from '../../activities';
 import { AllegroClient } from '../../activities/allegro/client';
 import { MemoryTokenStore } from '../../activities/allegro/token-store';
 import { SqlOptimaGateway } from '../../activities/optima';
-import { loadSettings, toImportPolicy } from '../../config/settings';
+import { loadSettings, toImportPolicy, type Settings } from '../../config/settings';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { openEmbeddedOptima, type EmbeddedOptima } from '../../dev/embedded-optima';
 import { sqliteDriver } from '../../dev/embedded-optima/driver';
 import type { ImportPolicy } from '../../domain/types';
+import { policySource } from '../../worker/settings-source';
 import { startWorker, type RunningWorker } from '../../worker/start';
 import { orderProgressQuery, type OrderProgress } from '../../workflows/definitions';
 import { testClient, testDataConverter, testNamespace, testNativeConnection, uniqueName } from '../harness/temporal';
@@ -58,12 +59,14 @@ function bundle(): { codePath: string } {
   return { codePath };
 }
 
+/** The demo settings, with a 1 s licence delay. */
+export function testSettings(): Settings {
+  const demo = loadSettings({ env: {}, fallback: DEMO_FALLBACK });
+  return { ...demo, import: { ...demo.import, licenceRetryDelaySeconds: 1 } };
+}
+
 export function testPolicy(overrides: Partial<ImportPolicy> = {}): ImportPolicy {
-  return {
-    ...toImportPolicy(loadSettings({ env: {}, fallback: DEMO_FALLBACK })),
-    licenceRetryDelaySeconds: 1,
-    ...overrides,
-  };
+  return { ...toImportPolicy(testSettings()), ...overrides };
 }
 
 export interface StandIns {
@@ -116,13 +119,21 @@ export async function startStandIns(options: { seed?: number } = {}): Promise<St
 /** Task queues of this test file's environments: their runs are replayed at the end (replayRunsOf). */
 const usedTaskQueues: string[] = [];
 
-export async function startEnv(options: { seed?: number } = {}): Promise<TestEnv> {
+/**
+ * `settingsFile`: the worker reads the import policy from this file, re-read when it changes
+ * (as `npm run worker -- --settings FILE` does); default: testSettings() in memory.
+ */
+export async function startEnv(options: { seed?: number; settingsFile?: string } = {}): Promise<TestEnv> {
   const standIns = await startStandIns(options);
   const { account, simulator, optimaDb, optima, allegro } = standIns;
   const client = await testClient();
   const taskQueue = uniqueName('orders');
   usedTaskQueues.push(taskQueue);
-  const real = createActivities({ allegro: () => allegro, optima, temporal: client, taskQueue });
+  const policy = policySource({
+    settings: testSettings(),
+    ...(options.settingsFile ? { file: options.settingsFile, env: {} } : {}),
+  });
+  const real = createActivities({ allegro: () => allegro, optima, policy, temporal: client, taskQueue });
 
   const pendingFailures = new Map<string, number>();
   const calls = new Map<string, number>();

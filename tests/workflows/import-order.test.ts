@@ -2,7 +2,14 @@
  * The order workflow on the real dev server, with the Allegro simulator and the embedded
  * Optima: what ends up in Optima's tables, and how the journey behaves when things go wrong.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { stringify } from 'yaml';
+import { policyVersion } from '../../activities/policy';
+import { loadSettings, toImportPolicy } from '../../config/settings';
+import { DEMO_SETTINGS } from '../../dev/demo-settings';
 import { DEMO_DELIVERY_METHODS } from '../../dev/catalogue';
 import { parseMinor } from '../../domain/money';
 import {
@@ -357,5 +364,59 @@ describe('determinism', () => {
     const { replayed, failures } = await replayRunsOfThisFile();
     expect(failures).toEqual([]);
     expect(replayed).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('importOrder with the settings by reference', () => {
+  let dir: string;
+  let world: TestEnv;
+  afterEach(async () => {
+    await world?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('missing payment mapping → NeedsAttention → mapping fixed in the settings file → retry → imported with it, no restart', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-byref-'));
+    const settingsFile = path.join(dir, 'settings.yaml');
+    const payment = DEMO_SETTINGS.mappings.payment.filter((m) => m.provider !== 'PAYU');
+    const write = (mappings: { type: string; provider?: string; paymentForm: string }[]) =>
+      fs.writeFileSync(
+        settingsFile,
+        stringify({ ...DEMO_SETTINGS, mappings: { ...DEMO_SETTINGS.mappings, payment: mappings } }),
+      );
+    write(payment);
+    world = await startEnv({ settingsFile });
+    const orderId = world.simulator.admin.addOrder({
+      paymentType: 'ONLINE',
+      paymentProvider: 'PAYU',
+      status: 'READY_FOR_PROCESSING',
+    });
+    // No policy in the input: the workflow carries only the reference.
+    const handle = await world.client.workflow.start(importOrder, {
+      taskQueue: world.taskQueue,
+      workflowId: orderWorkflowId(world.account, orderId),
+      args: [{ account: world.account, checkoutFormId: orderId }],
+    });
+    const stuck = await progressWhen(handle, (p) => p.status === 'NeedsAttention', 'NeedsAttention');
+    expect(stuck.reason).toMatch(/^unmapped-payment: /);
+
+    // A person maps PayU to a form other than the demo's, in the file the worker was started with.
+    write([...payment, { type: 'ONLINE', provider: 'PAYU', paymentForm: 'przelew' }]);
+    await handle.signal(retrySignal);
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+
+    const [document] = documentsOf(world, [orderId]);
+    const form = world.optimaDb.company
+      .prepare(
+        'SELECT FPl_Nazwa FROM CDN.FormyPlatnosci WHERE FPl_FPlId = (SELECT TrN_FPlId FROM CDN.TraNag WHERE TrN_TrNID = ?)',
+      )
+      .get(document.TrN_TrNID) as { FPl_Nazwa: string };
+    expect(form.FPl_Nazwa).toBe('przelew');
+    const version = world.optimaDb.company
+      .prepare("SELECT DAt_WartoscTxt FROM CDN.DokAtrybuty WHERE DAt_TrNId = ? AND DAt_Kod = 'ALLEGRO_USTAWIENIA'")
+      .get(document.TrN_TrNID) as { DAt_WartoscTxt: string };
+    expect(version.DAt_WartoscTxt).toBe(policyVersion(toImportPolicy(loadSettings({ file: settingsFile, env: {} }))));
+    // The history holds no copy of the mappings.
+    expect(JSON.stringify((await handle.fetchHistory()).events)).not.toContain('Allegro Przelewy24');
   });
 });
