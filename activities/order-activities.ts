@@ -8,19 +8,12 @@ import type { CheckoutForm, CheckoutFormLineItem } from '../domain/allegro';
 import { chooseContractor, contractorIdentity } from '../domain/contractor';
 import { buildDocumentDraft, paymentFormIdByName, type LineMatch } from '../domain/draft';
 import { NeedsPersonError, PermanentError, TransientError } from '../domain/errors';
-import {
-  newProductDraft,
-  offerLinkKey,
-  productLookups,
-  type OfferDetails,
-  type ProductLookup,
-} from '../domain/products';
+import { matchLineProduct, newProductDraft, type OfferDetails } from '../domain/products';
 import type {
   ContractorRef,
   ImportPolicy,
   OptimaGateway,
   OptimaReferenceData,
-  ProductRef,
   VersionedPolicy,
 } from '../domain/types';
 import type { ProductOffer } from './allegro/client';
@@ -128,8 +121,8 @@ function cachedReferenceData(optima: OptimaGateway, ttlMs: number): () => Promis
 }
 
 /**
- * One line: the saved link first (no Allegro call), then the offer's details and the other
- * lookups in policy order, stopping at the first single hit; a hit is linked for next time.
+ * One line: its card by the lookups in policy order (domain/products), else what
+ * import.productNotFound says. The offer's details are read once at most.
  */
 async function matchLine(
   optima: OptimaGateway,
@@ -138,25 +131,15 @@ async function matchLine(
   line: CheckoutFormLineItem,
   policy: ImportPolicy,
 ): Promise<LineMatch> {
-  const linkKey = offerLinkKey(account, line.offer.id);
-  if (policy.productMatchOrder.includes('link')) {
-    const linked = await optima.findProductByLink(linkKey);
-    if (linked) return { lineItemId: line.id, product: linked, rule: 'link' };
-  }
-  const offer = await offerDetails(allegro, line.offer.id);
-  for (const lookup of productLookups(line, offer, account, policy)) {
-    if (lookup.step === 'link') continue;
-    const product = await findProduct(optima, lookup);
-    if (product) {
-      await optima.linkProduct(linkKey, product.id);
-      return { lineItemId: line.id, product, rule: lookup.step };
-    }
-  }
+  let offer: Promise<OfferDetails | null> | undefined;
+  const readOffer = () => (offer ??= offerDetails(allegro, line.offer.id));
+  const found = await matchLineProduct(optima, line, account, policy, readOffer);
+  if (found) return { lineItemId: line.id, product: found.product, rule: found.rule };
   switch (policy.productNotFound) {
     case 'create':
       return {
         lineItemId: line.id,
-        product: await optima.createProduct(newProductDraft(line, offer, account, policy)),
+        product: await optima.createProduct(newProductDraft(line, await readOffer(), account, policy)),
         rule: 'created',
       };
     case 'lineWithoutCard':
@@ -167,21 +150,6 @@ async function matchLine(
         `no Optima product matches offer ${line.offer.id} "${line.offer.name}" (tried ${policy.productMatchOrder.join(', ')}): ` +
           'add or link the product in Optima, or change import.productNotFound, then retry',
       );
-  }
-}
-
-async function findProduct(optima: OptimaGateway, lookup: ProductLookup): Promise<ProductRef | null> {
-  const single = (found: ProductRef[]) => (found.length === 1 ? found[0] : null);
-  switch (lookup.step) {
-    case 'ean':
-      return single(await optima.findProductsByEan(lookup.value));
-    case 'externalId':
-    case 'offerId':
-      return optima.findProductByCode(lookup.value);
-    case 'name':
-      return single(await optima.findProductsByName(lookup.value));
-    case 'link':
-      return optima.findProductByLink(lookup.value);
   }
 }
 

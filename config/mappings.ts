@@ -5,6 +5,7 @@
  */
 import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
 import type { Document } from 'yaml';
+import { deliveryMappingState, paymentMappingState } from '../domain/mappings';
 import { SettingsError } from './settings';
 
 export interface PaymentValue {
@@ -22,8 +23,8 @@ export interface AppendResult {
   added: { payments: PaymentValue[]; deliveries: DeliveryValue[] };
 }
 
-const text = (v: unknown) => (typeof v === 'string' ? v.trim().toUpperCase() : '');
-const same = (a: unknown, b: unknown) => text(a) === text(b);
+/** A YAML value where the settings expect text; anything else matches nothing. */
+const textOf = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 /** The list at mappings.<key>, created (block style) when absent. */
 function sequence(doc: Document, key: 'payment' | 'delivery'): YAMLSeq {
@@ -46,12 +47,64 @@ function entries(seq: YAMLSeq): Record<string, unknown>[] {
 }
 
 /**
- * A payment is mapped when an entry has its type and either its provider or no provider
- * (a type-only entry covers every provider). Entries still to be filled in count as
- * present, so running the command twice appends nothing new.
+ * Listed = the import's own rule finds an entry for the value, filled in or not: entries
+ * still to be filled in count, so running the command twice appends nothing new.
  */
 function paymentListed(existing: Record<string, unknown>[], value: PaymentValue): boolean {
-  return existing.some((e) => same(e.type, value.type) && (!e.provider || same(e.provider, value.provider)));
+  const payments = existing.map((e) => ({
+    type: textOf(e.type) ?? '',
+    provider: textOf(e.provider),
+    paymentForm: textOf(e.paymentForm) ?? '',
+  }));
+  return paymentMappingState(payments, value.type, value.provider) !== 'missing';
+}
+
+function deliveryListed(existing: Record<string, unknown>[], value: DeliveryValue): boolean {
+  const deliveries = existing.map((e) => ({
+    methodId: textOf(e.methodId) ?? '',
+    serviceCode: textOf(e.serviceCode) ?? '',
+  }));
+  return deliveryMappingState(deliveries, value.methodId) !== 'missing';
+}
+
+/** One kind of mapping: where its list is, when a value is listed, and the entry to fill in. */
+interface MappingKind<V> {
+  key: 'payment' | 'delivery';
+  listed(existing: Record<string, unknown>[], value: V): boolean;
+  entry(value: V): Record<string, unknown>;
+  comment: string;
+}
+
+const PAYMENTS: MappingKind<PaymentValue> = {
+  key: 'payment',
+  listed: paymentListed,
+  entry: (value) => ({ type: value.type, ...(value.provider ? { provider: value.provider } : {}), paymentForm: '' }),
+  comment: ' added by "mappings": fill in paymentForm (the Optima payment form name, FPl_Nazwa)',
+};
+
+const DELIVERIES: MappingKind<DeliveryValue> = {
+  key: 'delivery',
+  listed: deliveryListed,
+  entry: (value) => ({
+    methodId: value.methodId,
+    ...(value.methodName ? { methodName: value.methodName } : {}),
+    serviceCode: '',
+  }),
+  comment: ' added by "mappings": fill in serviceCode (the Optima delivery service code, Twr_Kod)',
+};
+
+/** Appends an entry for each value not listed yet; returns the values appended. */
+function appendMissing<V>(doc: Document, kind: MappingKind<V>, values: V[]): V[] {
+  const seq = sequence(doc, kind.key);
+  const added: V[] = [];
+  for (const value of values) {
+    if (kind.listed(entries(seq), value)) continue;
+    const node = doc.createNode(kind.entry(value));
+    node.commentBefore = kind.comment;
+    seq.add(node);
+    added.push(value);
+  }
+  return added;
 }
 
 export function appendMissingMappings(
@@ -68,33 +121,9 @@ export function appendMissingMappings(
     throw new SettingsError(['the file must hold a map of keys at the top level'], 'settings file');
   }
 
-  const added: AppendResult['added'] = { payments: [], deliveries: [] };
-
-  const payments = sequence(doc, 'payment');
-  for (const value of values.payments) {
-    if (paymentListed(entries(payments), value)) continue;
-    const node = doc.createNode({
-      type: value.type,
-      ...(value.provider ? { provider: value.provider } : {}),
-      paymentForm: '',
-    });
-    node.commentBefore = ' added by "mappings": fill in paymentForm (the Optima payment form name, FPl_Nazwa)';
-    payments.add(node);
-    added.payments.push(value);
-  }
-
-  const deliveries = sequence(doc, 'delivery');
-  for (const value of values.deliveries) {
-    if (entries(deliveries).some((e) => e.methodId === value.methodId)) continue;
-    const node = doc.createNode({
-      methodId: value.methodId,
-      ...(value.methodName ? { methodName: value.methodName } : {}),
-      serviceCode: '',
-    });
-    node.commentBefore = ' added by "mappings": fill in serviceCode (the Optima delivery service code, Twr_Kod)';
-    deliveries.add(node);
-    added.deliveries.push(value);
-  }
-
+  const added: AppendResult['added'] = {
+    payments: appendMissing(doc, PAYMENTS, values.payments),
+    deliveries: appendMissing(doc, DELIVERIES, values.deliveries),
+  };
   return { text: added.payments.length + added.deliveries.length > 0 ? doc.toString() : yamlText, added };
 }

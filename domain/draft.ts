@@ -9,6 +9,7 @@
 import type { CheckoutForm, CheckoutFormLineItem } from './allegro';
 import { buyerParty, personName } from './contractor';
 import type { NeedsPersonReason } from './errors';
+import { findDeliveryMapping, findPaymentMapping, findWarehouse, sameText } from './mappings';
 import { formatMinor, lineValue } from './money';
 import { parseVatRate } from './products';
 import { vatTable } from './vat';
@@ -22,7 +23,6 @@ import type {
   OptimaReferenceData,
   PartyCopy,
   PaymentFormRef,
-  PaymentMapping,
   ProductMatchRule,
   ProductRef,
 } from './types';
@@ -67,28 +67,9 @@ class Refusal extends Error {
   }
 }
 
-const same = (a: string | null | undefined, b: string | null | undefined) =>
-  (a ?? '').trim().toUpperCase() === (b ?? '').trim().toUpperCase();
-
-/**
- * The mapping for an Allegro payment: type + provider first, then the type alone (a
- * mapping without provider covers every provider). Unfilled entries do not count.
- */
-export function findPaymentMapping(
-  mappings: PaymentMapping[],
-  type: string,
-  provider: string | null | undefined,
-): PaymentMapping | undefined {
-  const usable = mappings.filter((m) => m.paymentForm.trim() !== '' && same(m.type, type));
-  return (
-    (provider ? usable.find((m) => m.provider && same(m.provider, provider)) : undefined) ??
-    usable.find((m) => !m.provider)
-  );
-}
-
 /** FPl_Nazwa is unique and compared case-insensitively (Polish_CI_AS collation). */
 export function paymentFormIdByName(forms: PaymentFormRef[], name: string): number | undefined {
-  return forms.find((f) => same(f.name, name))?.id;
+  return forms.find((f) => sameText(f.name, name))?.id;
 }
 
 /** YYYY-MM-DD of an instant in a time zone, or null when the instant does not parse. */
@@ -266,7 +247,7 @@ function deliveryLine(input: DraftInput): DocumentLineDraft | null {
   }
   const methodName = delivery?.method?.name ?? methodId;
   // Every method must be mapped, free ones too: the line tells the warehouse how to ship.
-  const mapping = policy.deliveryMappings.find((m) => m.methodId === methodId && m.serviceCode.trim() !== '');
+  const mapping = findDeliveryMapping(policy.deliveryMappings, methodId);
   if (!mapping) {
     throw new Refusal(
       'unmapped-delivery',
@@ -275,7 +256,7 @@ function deliveryLine(input: DraftInput): DocumentLineDraft | null {
         `in the settings file (the "mappings" command appends it), then retry the order.`,
     );
   }
-  const service = reference.deliveryServices.find((s) => same(s.code, mapping.serviceCode));
+  const service = reference.deliveryServices.find((s) => sameText(s.code, mapping.serviceCode));
   if (!service) {
     throw new Refusal(
       'unmapped-delivery',
@@ -301,7 +282,7 @@ function deliveryLine(input: DraftInput): DocumentLineDraft | null {
 function warehouseId(input: DraftInput): number | null {
   const symbol = input.policy.warehouseSymbol;
   if (!symbol) return null;
-  const warehouse = input.reference.warehouses.find((w) => same(w.symbol, symbol));
+  const warehouse = findWarehouse(input.reference.warehouses, symbol);
   if (!warehouse) {
     throw new Refusal(
       'optima-rejected',

@@ -1,10 +1,11 @@
 /**
- * Matching an Allegro line to an Optima product card, and the card to create when none
- * matches. Pure: the lookups are performed by the caller against the Optima gateway, in
- * the order returned here, stopping at the first single hit.
+ * Matching an Allegro line (or offer) to an Optima product card, and the card to create
+ * when none matches. The match procedure lives here once, for the import and for
+ * `import-offers`: the lookups in import.productMatchOrder, the first single hit wins.
+ * It touches Optima only through the small port it is given.
  */
 import type { CheckoutFormLineItem } from './allegro';
-import type { ImportPolicy, Money, ProductDraft, ProductMatchStep } from './types';
+import type { ImportPolicy, Money, OptimaGateway, ProductDraft, ProductMatchStep, ProductRef } from './types';
 
 /** Twr_Kod is varchar(50); Twr_Nazwa nvarchar(255). */
 export const PRODUCT_CODE_MAX = 50;
@@ -35,6 +36,19 @@ function lineExternalId(line: CheckoutFormLineItem, offer: OfferDetails | null):
   return line.offer.external?.id?.trim() || offer?.externalId || undefined;
 }
 
+type StepValues = Record<ProductMatchStep, (string | undefined)[]>;
+
+/** The lookups in policy.productMatchOrder; steps left out of it, and values missing, are not tried. */
+function inMatchOrder(values: StepValues, policy: Pick<ImportPolicy, 'productMatchOrder'>): ProductLookup[] {
+  const lookups: ProductLookup[] = [];
+  for (const step of policy.productMatchOrder) {
+    for (const value of values[step]) {
+      if (value && !lookups.some((l) => l.step === step && l.value === value)) lookups.push({ step, value });
+    }
+  }
+  return lookups;
+}
+
 /**
  * The lookups to try, in policy.productMatchOrder; steps without a value are left out.
  * `name` tries the title at purchase and, when it has changed since, the current title.
@@ -45,20 +59,93 @@ export function productLookups(
   account: string,
   policy: Pick<ImportPolicy, 'productMatchOrder'>,
 ): ProductLookup[] {
-  const values: Record<ProductMatchStep, (string | undefined)[]> = {
-    link: [offerLinkKey(account, line.offer.id)],
-    ean: [offer?.ean],
-    externalId: [lineExternalId(line, offer)],
-    offerId: [line.offer.id],
-    name: [line.offer.name.trim(), offer?.name.trim()],
-  };
-  const lookups: ProductLookup[] = [];
-  for (const step of policy.productMatchOrder) {
-    for (const value of values[step]) {
-      if (value && !lookups.some((l) => l.step === step && l.value === value)) lookups.push({ step, value });
-    }
+  return inMatchOrder(
+    {
+      link: [offerLinkKey(account, line.offer.id)],
+      ean: [offer?.ean],
+      externalId: [lineExternalId(line, offer)],
+      offerId: [line.offer.id],
+      name: [line.offer.name.trim(), offer?.name.trim()],
+    },
+    policy,
+  );
+}
+
+/** What matching needs of Optima: the product lookups, and saving a link for next time. */
+export type ProductCards = Pick<
+  OptimaGateway,
+  'findProductByLink' | 'findProductsByEan' | 'findProductByCode' | 'findProductsByName' | 'linkProduct'
+>;
+
+export interface ProductMatch {
+  product: ProductRef;
+  rule: ProductMatchStep;
+}
+
+/** A link and a code name one card; an EAN or a name counts only when exactly one card has it. */
+async function findOne(cards: ProductCards, lookup: ProductLookup): Promise<ProductRef | null> {
+  const single = (found: ProductRef[]) => (found.length === 1 ? found[0] : null);
+  switch (lookup.step) {
+    case 'link':
+      return cards.findProductByLink(lookup.value);
+    case 'ean':
+      return single(await cards.findProductsByEan(lookup.value));
+    case 'externalId':
+    case 'offerId':
+      return cards.findProductByCode(lookup.value);
+    case 'name':
+      return single(await cards.findProductsByName(lookup.value));
   }
-  return lookups;
+}
+
+/** The first hit of the lookups in their order; a card found other than by its link is linked for next time. */
+async function firstHit(cards: ProductCards, lookups: ProductLookup[], linkKey: string): Promise<ProductMatch | null> {
+  for (const lookup of lookups) {
+    const product = await findOne(cards, lookup);
+    if (!product) continue;
+    if (lookup.step !== 'link') await cards.linkProduct(linkKey, product.id);
+    return { product, rule: lookup.step };
+  }
+  return null;
+}
+
+/**
+ * The card of an order line, or null when no lookup hits. The offer's details are read
+ * only when a lookup needs them: with the link first, a linked line costs no Allegro call.
+ */
+export async function matchLineProduct(
+  cards: ProductCards,
+  line: CheckoutFormLineItem,
+  account: string,
+  policy: Pick<ImportPolicy, 'productMatchOrder'>,
+  readOffer: () => Promise<OfferDetails | null>,
+): Promise<ProductMatch | null> {
+  const linkKey = offerLinkKey(account, line.offer.id);
+  const linkFirst = policy.productMatchOrder[0] === 'link';
+  if (linkFirst) {
+    const linked = await firstHit(cards, [{ step: 'link', value: linkKey }], linkKey);
+    if (linked) return linked;
+  }
+  const lookups = productLookups(line, await readOffer(), account, policy);
+  return firstHit(cards, linkFirst ? lookups.filter((l) => l.step !== 'link') : lookups, linkKey);
+}
+
+/** The card of an offer (`import-offers`): the same lookups, with the offer's current values. */
+export function matchOfferProduct(
+  cards: ProductCards,
+  offer: OfferDetails,
+  account: string,
+  policy: Pick<ImportPolicy, 'productMatchOrder'>,
+): Promise<ProductMatch | null> {
+  const linkKey = offerLinkKey(account, offer.offerId);
+  const values: StepValues = {
+    link: [linkKey],
+    ean: [offer.ean],
+    externalId: [offer.externalId],
+    offerId: [offer.offerId],
+    name: [offer.name.trim()],
+  };
+  return firstHit(cards, inMatchOrder(values, policy), linkKey);
 }
 
 /** Allegro's `tax.rate` ("23.00") as a percent, or null when absent or not a number. */

@@ -5,7 +5,14 @@
 import { toImportPolicy } from '../../config/settings';
 import { dateInZone, DEFAULT_TIME_ZONE } from '../../domain/draft';
 import { vatFromGross } from '../../domain/money';
-import { offerLinkKey, PRODUCT_CODE_MAX, PRODUCT_NAME_MAX } from '../../domain/products';
+import { findWarehouse } from '../../domain/mappings';
+import {
+  matchOfferProduct,
+  offerLinkKey,
+  PRODUCT_CODE_MAX,
+  PRODUCT_NAME_MAX,
+  type OfferDetails,
+} from '../../domain/products';
 import type { ImportPolicy, OptimaGateway, ProductRef, StockReceiptDraft } from '../../domain/types';
 import type { ProductOffer } from '../../activities/allegro/client';
 import { EXIT, flag, positiveIntOption, type CommandSpec } from '../command';
@@ -21,28 +28,10 @@ interface CardResult {
   rule?: string;
 }
 
-/** A single hit for one lookup of the configured match order; several hits are not a match. */
-async function findExisting(
-  gateway: OptimaGateway,
-  offer: ProductOffer,
-  policy: ImportPolicy,
-): Promise<{ product: ProductRef; rule: string } | null> {
-  for (const step of policy.productMatchOrder) {
-    let hits: ProductRef[] = [];
-    if (step === 'ean' && offer.ean) hits = await gateway.findProductsByEan(offer.ean);
-    else if (step === 'externalId' && offer.externalId)
-      hits = [await gateway.findProductByCode(offer.externalId)].filter((p): p is ProductRef => p !== null);
-    else if (step === 'offerId')
-      hits = [await gateway.findProductByCode(offer.id)].filter((p): p is ProductRef => p !== null);
-    else if (step === 'name') hits = await gateway.findProductsByName(offer.name.trim());
-    if (hits.length === 1) return { product: hits[0], rule: step };
-  }
-  return null;
-}
-
 /**
- * The card of one offer: the saved link, else an existing card found the way orders find
- * them (then linked), else a new card with the offer id as its code.
+ * The card of one offer: found the way orders find them (import.productMatchOrder, the
+ * saved link only where it is listed; a card found otherwise is then linked), else a new
+ * card with the offer id as its code.
  */
 async function cardFor(
   gateway: OptimaGateway,
@@ -50,16 +39,17 @@ async function cardFor(
   offer: ProductOffer,
   policy: ImportPolicy,
 ): Promise<CardResult> {
-  const linkKey = offerLinkKey(account, offer.id);
-  const linked = await gateway.findProductByLink(linkKey);
-  if (linked) return { offer, product: linked, outcome: 'linked' };
-  const existing = await findExisting(gateway, offer, policy);
-  if (existing) {
-    await gateway.linkProduct(linkKey, existing.product.id);
-    return { offer, product: existing.product, outcome: 'matched', rule: existing.rule };
-  }
+  const details: OfferDetails = {
+    offerId: offer.id,
+    name: offer.name,
+    ...(offer.ean ? { ean: offer.ean } : {}),
+    ...(offer.externalId ? { externalId: offer.externalId } : {}),
+  };
+  const found = await matchOfferProduct(gateway, details, account, policy);
+  if (found?.rule === 'link') return { offer, product: found.product, outcome: 'linked' };
+  if (found) return { offer, product: found.product, outcome: 'matched', rule: found.rule };
   const product = await gateway.createProduct({
-    linkKey,
+    linkKey: offerLinkKey(account, offer.id),
     code: offer.id.slice(0, PRODUCT_CODE_MAX),
     name: offer.name.trim().slice(0, PRODUCT_NAME_MAX),
     ...(offer.ean ? { ean: offer.ean } : {}),
@@ -78,9 +68,9 @@ export const importOffers: CommandSpec = {
   summary: "make the seller's offers Optima product cards and receive their stock as one draft document",
   usage: '[--limit N] [--without-stock]',
   description: [
-    "Reads the account's offers (with each offer's EAN, signature, stock and price). For each offer, the card it is linked to " +
-      '(link offer:<account>:<offerId>) is used; else a card found the way orders find products (import.productMatchOrder: ' +
-      "EAN, signature, offer id as code, name; one hit only), which is then linked; else a new card: the offer's name, EAN and " +
+    "Reads the account's offers (with each offer's EAN, signature, stock and price). Each offer's card is found the way orders " +
+      'find products, in import.productMatchOrder (the saved link offer:<account>:<offerId> only where listed, EAN, signature, ' +
+      "offer id as code, name; one hit only); a card found other than by its link is then linked; else a new card: the offer's name, EAN and " +
       'gross price (price type import.newProduct.priceTypeNumber, when in PLN), the offer id as its code, VAT rate and unit from import.newProduct. ' +
       'Running it again creates nothing twice.',
     "The stock of the offers on the integrator's cards (created now or linked before; not cards found by matching, whose stock " +
@@ -153,7 +143,7 @@ export const importOffers: CommandSpec = {
       } else {
         const reference = await gateway.readReferenceData();
         const warehouse = policy.warehouseSymbol
-          ? reference.warehouses.find((w) => w.symbol.toUpperCase() === policy.warehouseSymbol?.toUpperCase())
+          ? findWarehouse(reference.warehouses, policy.warehouseSymbol)
           : undefined;
         if (policy.warehouseSymbol && !warehouse)
           throw new Error(`import.warehouseSymbol "${policy.warehouseSymbol}" is not a warehouse in Optima`);

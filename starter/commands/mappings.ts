@@ -2,31 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { appendMissingMappings, type DeliveryValue, type PaymentValue } from '../../config/mappings';
-import type { Settings } from '../../config/settings';
+import { deliveryMappingState, paymentMappingState } from '../../domain/mappings';
 import { EXIT, flag, positiveIntOption, UsageError, type CommandSpec } from '../command';
 import { renderTable } from '../output';
 
 const DEFAULT_ORDERS = 500;
-
-const same = (a: string | null | undefined, b: string | null | undefined) =>
-  (a ?? '').trim().toUpperCase() === (b ?? '').trim().toUpperCase();
-
-type MappingState = 'missing' | 'empty';
-
-/** Same rule as the import: type + provider, or a type-only entry covering every provider. */
-function paymentState(settings: Settings, value: PaymentValue): MappingState | 'mapped' {
-  const entries = settings.mappings.payment.filter(
-    (m) => same(m.type, value.type) && (!m.provider || same(m.provider, value.provider)),
-  );
-  if (entries.length === 0) return 'missing';
-  return entries.some((m) => m.paymentForm !== '') ? 'mapped' : 'empty';
-}
-
-function deliveryState(settings: Settings, value: DeliveryValue): MappingState | 'mapped' {
-  const entry = settings.mappings.delivery.find((m) => m.methodId === value.methodId);
-  if (!entry) return 'missing';
-  return entry.serviceCode !== '' ? 'mapped' : 'empty';
-}
 
 /** Writes next to the file and renames over it, keeping its mode: a crash never leaves half a settings file. */
 function replaceFile(file: string, text: string): void {
@@ -120,14 +100,15 @@ export const mappings: CommandSpec = {
     const missing = { payments: [] as PaymentValue[], deliveries: [] as DeliveryValue[] };
     let empty = 0;
     for (const p of payments.values()) {
-      const state = paymentState(settings, p);
+      // The import's own rule: "mapped" exactly when an order paid this way finds its payment form.
+      const state = paymentMappingState(settings.mappings.payment, p.type, p.provider);
       if (state === 'mapped') continue;
       if (state === 'missing') missing.payments.push({ type: p.type, provider: p.provider });
       else empty += 1;
       rows.push(['payment', p.provider ? `${p.type} / ${p.provider}` : p.type, '', String(p.orders), state]);
     }
     for (const d of deliveries.values()) {
-      const state = deliveryState(settings, d);
+      const state = deliveryMappingState(settings.mappings.delivery, d.methodId);
       if (state === 'mapped') continue;
       if (state === 'missing') missing.deliveries.push({ methodId: d.methodId, methodName: d.methodName });
       else empty += 1;

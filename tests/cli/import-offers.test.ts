@@ -1,7 +1,11 @@
 /** `import-offers`: offers become product cards and their stock one draft receipt; a second run creates nothing. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { offerLinkKey } from '../../domain/products';
 import { DEMO_OFFERS } from '../../dev/catalogue';
 import { openEmbeddedOptima } from '../../dev/embedded-optima';
+import { cli } from './io';
 import { createWorld, type World } from './world';
 
 let world: World;
@@ -69,5 +73,18 @@ test('--limit takes the first N offers; --without-stock writes no receipt', asyn
   const { code, stdout } = await world.run(['import-offers', '--limit', '3', '--without-stock']);
   expect(stdout).toContain('Importing 3 offer(s)');
   expect(stdout).not.toContain('Stock receipt');
+  expect(code).toBe(0);
+});
+
+test('the saved link is not used when import.productMatchOrder does not list it', async () => {
+  // Every offer is linked by now; without `link` in the order each card is found by the other rules.
+  const settings = parse(fs.readFileSync(world.settingsFile, 'utf8')) as { import: Record<string, unknown> };
+  settings.import.productMatchOrder = ['ean', 'externalId', 'offerId', 'name'];
+  const file = path.join(world.dir, 'settings-without-link.yaml');
+  fs.writeFileSync(file, stringify(settings));
+
+  const { code, stdout } = await cli(['--settings', file, 'import-offers', '--without-stock'], { cwd: world.dir });
+  expect(stdout).toContain(`Cards: 0 created, ${DEMO_OFFERS.length} existing linked, 0 already linked, 0 failed.`);
+  expect(stdout).not.toContain('already linked)');
   expect(code).toBe(0);
 });

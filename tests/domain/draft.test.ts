@@ -1,11 +1,6 @@
 import type { CheckoutForm } from '../../domain/allegro';
-import {
-  buildDocumentDraft,
-  DELIVERY_LINE_ID,
-  findPaymentMapping,
-  type DraftInput,
-  type DraftResult,
-} from '../../domain/draft';
+import { buildDocumentDraft, DELIVERY_LINE_ID, type DraftInput, type DraftResult } from '../../domain/draft';
+import { findPaymentMapping } from '../../domain/mappings';
 import type { DocumentDraft, ImportPolicy } from '../../domain/types';
 import {
   allMatched,

@@ -1,11 +1,15 @@
 import {
+  matchLineProduct,
+  matchOfferProduct,
   newProductDraft,
   offerLinkKey,
   parseVatRate,
   PRODUCT_CODE_MAX,
   productLookups,
   type OfferDetails,
+  type ProductCards,
 } from '../../domain/products';
+import type { ProductRef } from '../../domain/types';
 import { changed, exampleForm, policy } from './fixtures';
 
 const form = exampleForm('docs-response-sample.json').form; // has external.id and tax
@@ -100,4 +104,67 @@ test('parseVatRate reads Allegro decimal strings and refuses nonsense', () => {
   expect(parseVatRate(null)).toBeNull();
   expect(parseVatRate('')).toBeNull();
   expect(parseVatRate('zw')).toBeNull();
+});
+
+/** Optima with one card per lookup value given, two for `twice`, and the links saved. */
+function fakeCards(found: { link?: string; ean?: string; code?: string; name?: string; twice?: string }) {
+  const card = (id: number): ProductRef => ({
+    id,
+    code: `C${id}`,
+    name: `card ${id}`,
+    unit: 'szt',
+    vatRate: 23,
+    isService: false,
+  });
+  const hits = (value: string, own: string | undefined, id: number) =>
+    value === found.twice ? [card(id), card(id + 100)] : value === own ? [card(id)] : [];
+  const links: [string, number][] = [];
+  const asked: string[] = [];
+  const cards: ProductCards = {
+    findProductByLink: (key) => (asked.push('link'), Promise.resolve(key === found.link ? card(1) : null)),
+    findProductsByEan: (ean) => (asked.push('ean'), Promise.resolve(hits(ean, found.ean, 2))),
+    findProductByCode: (code) => (asked.push('code'), Promise.resolve(code === found.code ? card(3) : null)),
+    findProductsByName: (name) => (asked.push('name'), Promise.resolve(hits(name, found.name, 4))),
+    linkProduct: (key, id) => (links.push([key, id]), Promise.resolve()),
+  };
+  return { cards, links, asked };
+}
+
+describe('matchLineProduct', () => {
+  const key = offerLinkKey('shop', line.offer.id);
+
+  test('the saved link first costs no offer read and saves no new link', async () => {
+    const { cards, links } = fakeCards({ link: key, ean: offer.ean });
+    const readOffer = jest.fn(() => Promise.resolve(offer));
+    const match = await matchLineProduct(cards, line, 'shop', policy(), readOffer);
+    expect(match).toMatchObject({ rule: 'link', product: { id: 1 } });
+    expect(readOffer).not.toHaveBeenCalled();
+    expect(links).toEqual([]);
+  });
+
+  test('the link is tried where the order puts it, and not at all when left out', async () => {
+    const { cards } = fakeCards({ link: key, ean: offer.ean });
+    const order = (productMatchOrder: ('link' | 'ean' | 'name')[]) =>
+      matchLineProduct(cards, line, 'shop', policy({ productMatchOrder }), () => Promise.resolve(offer));
+    expect((await order(['ean', 'link']))?.rule).toBe('ean');
+    expect((await order(['name', 'link']))?.rule).toBe('link');
+    expect(await order(['name'])).toBeNull();
+  });
+
+  test('several cards with one EAN are no match; the next rule finds one, and it is linked', async () => {
+    const { cards, links, asked } = fakeCards({ twice: offer.ean, code: 'AH-129834' });
+    const match = await matchLineProduct(cards, line, 'shop', policy(), () => Promise.resolve(offer));
+    expect(match).toMatchObject({ rule: 'externalId', product: { id: 3 } });
+    expect(asked).toEqual(['link', 'ean', 'code']);
+    expect(links).toEqual([[key, 3]]);
+  });
+});
+
+test("matchOfferProduct: the same order with the offer's values, no link when not listed", async () => {
+  const { cards, asked } = fakeCards({ link: offerLinkKey('shop', offer.offerId), name: 'Current offer title' });
+  const linked = await matchOfferProduct(cards, offer, 'shop', policy());
+  expect(linked?.rule).toBe('link');
+  const unlisted = await matchOfferProduct(cards, offer, 'shop', policy({ productMatchOrder: ['ean', 'name'] }));
+  expect(unlisted).toMatchObject({ rule: 'name', product: { id: 4 } });
+  expect(asked).toEqual(['link', 'ean', 'name']);
 });
