@@ -9,13 +9,7 @@ import { chooseContractor, contractorIdentity } from '../domain/contractor';
 import { buildDocumentDraft, paymentFormIdByName, type LineMatch } from '../domain/draft';
 import { NeedsPersonError, PermanentError, TransientError } from '../domain/errors';
 import { matchLineProduct, newProductDraft, type OfferDetails } from '../domain/products';
-import type {
-  ContractorRef,
-  ImportPolicy,
-  OptimaGateway,
-  OptimaReferenceData,
-  VersionedPolicy,
-} from '../domain/types';
+import type { ContractorRef, ImportPolicy, OptimaGateway, OptimaReferenceData, VersionedPolicy } from '../domain/types';
 import type { ProductOffer } from './allegro/client';
 import type { ActivityDeps, AllegroPort } from './deps';
 import { versioned } from './policy';
