@@ -150,6 +150,17 @@ export interface PollerState {
   unpaidLines?: Record<string, string>;
   /** The last failure of a run (it is retried at the next run). */
   lastError?: string | null;
+  /** The latest reset asked for (by the `reset` signal or update) and what became of it. */
+  lastReset?: ResetOutcome;
+}
+
+export interface ResetOutcome {
+  target: unknown;
+  by: 'signal' | 'update';
+  /** ISO time it was applied or refused. */
+  at: string;
+  /** `applied: cursor <id>`, or why it was refused or failed. */
+  outcome: string;
 }
 
 export interface PollerStatus extends Omit<PollerState, 'unpaidLines'> {
@@ -161,6 +172,11 @@ export interface PollerStatus extends Omit<PollerState, 'unpaidLines'> {
 export type ResetTarget = { to: 'event'; eventId: string } | { to: 'now' } | { to: 'date'; date: string };
 
 export const resetUpdate = defineUpdate<PollerStatus, [ResetTarget]>('reset');
+/**
+ * The same reset as a signal, for the Web UI's "Send a Signal" and `temporal workflow signal
+ * --name reset --input '{"to":"now"}'`; its outcome shows in the status query and the current details.
+ */
+export const resetSignal = defineSignal<[ResetTarget]>('reset');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const importNowSignal = defineSignal('importNow');

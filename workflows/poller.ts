@@ -13,6 +13,7 @@ import {
   continueAsNew,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   workflowInfo,
   type ActivityOptions,
@@ -25,11 +26,13 @@ import {
   importNowSignal,
   pauseSignal,
   pollerStatusQuery,
+  resetSignal,
   resetUpdate,
   resumeSignal,
   type PollerInput,
   type PollerState,
   type PollerStatus,
+  type ResetOutcome,
   type ResetTarget,
 } from './definitions';
 import { nextRunAfter } from './schedule';
@@ -86,6 +89,7 @@ export async function pollAllegroEvents(input: PollerInput): Promise<void> {
 interface PendingReset {
   ticket: number;
   target: ResetTarget;
+  by: 'signal' | 'update';
 }
 
 class Poller {
@@ -128,7 +132,7 @@ class Poller {
       resetUpdate,
       async (target) => {
         const ticket = ++this.resetTickets;
-        this.resets.push({ ticket, target });
+        this.resets.push({ ticket, target, by: 'update' });
         // The main loop applies it (it alone moves the cursor), then runs at once.
         await condition(() => this.resetOutcomes.has(ticket));
         const failure = this.resetOutcomes.get(ticket);
@@ -138,6 +142,21 @@ class Poller {
       },
       { validator: validateResetTarget },
     );
+    setHandler(resetSignal, (target) => {
+      // A signal cannot answer: a refused target is recorded where ops look (status, current details).
+      try {
+        validateResetTarget(target);
+      } catch (error) {
+        this.recordReset({ target, by: 'signal', outcome: `refused: ${messageOf(error)}` });
+        return;
+      }
+      this.resets.push({ ticket: ++this.resetTickets, target, by: 'signal' });
+    });
+  }
+
+  private recordReset(reset: Omit<ResetOutcome, 'at'>): void {
+    this.state.lastReset = { ...reset, at: new Date().toISOString() };
+    setCurrentDetails(`Last reset (${reset.by}) ${JSON.stringify(reset.target)}: ${reset.outcome}`);
   }
 
   async run(): Promise<void> {
@@ -175,7 +194,7 @@ class Poller {
 
   private async applyResets(): Promise<void> {
     while (this.resets.length > 0) {
-      const { ticket, target } = this.resets[0];
+      const { ticket, target, by } = this.resets[0];
       let failure: string | null = null;
       try {
         await this.applyReset(target);
@@ -183,7 +202,8 @@ class Poller {
         failure = `reset failed: ${messageOf(error)}`;
       }
       this.resets.shift();
-      this.resetOutcomes.set(ticket, failure);
+      this.recordReset({ target, by, outcome: failure ?? `applied: cursor ${this.state.cursor ?? 'none'}` });
+      if (by === 'update') this.resetOutcomes.set(ticket, failure);
       this.wake = true;
     }
   }

@@ -245,7 +245,8 @@ export async function replayRunsOfThisFile(): Promise<{ replayed: number; failur
   });
   const failures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle() }, runs.intoHistories())) {
+  const options = { workflowBundle: bundle(), ...testDataConverterOption() };
+  for await (const result of Worker.runReplayHistories(options, runs.intoHistories())) {
     replayed++;
     if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
   }

@@ -73,7 +73,10 @@ async function startWorkerProcess(): Promise<{
   output: () => string;
 }> {
   const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('AO_') || name.startsWith('TEMPORAL_')) delete env[name];
+  // Settings come from the file alone; the run's codec key stays, as the worker must read what the test encrypts.
+  for (const name of Object.keys(env)) {
+    if ((name.startsWith('AO_') && !name.startsWith('AO_CODEC_')) || name.startsWith('TEMPORAL_')) delete env[name];
+  }
   const bundle = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE;
   if (!bundle) throw new Error('no shared workflow bundle');
   const child = spawn(
