@@ -69,8 +69,17 @@ export interface BusinessGauges {
   tokenStore: TokenStore;
 }
 
-/** Registers the gauges read at scrape time; call once per process. */
+const GAUGES = [
+  'ao_orders',
+  'ao_orders_waiting_for_person',
+  'ao_import_lag_seconds',
+  'ao_last_successful_poll_timestamp_seconds',
+  'ao_allegro_refresh_token_expires_at_seconds',
+];
+
+/** Registers the gauges read at scrape time (again: they then read from the new client). */
 export function registerBusinessGauges({ client, accounts, tokenStore }: BusinessGauges): void {
+  for (const name of GAUGES) metricsRegistry.removeSingleMetric(name);
   const count = async (query: string) => (await client.workflow.count(query)).count;
   const orders = (account: string) => `WorkflowType="importOrder" AND AllegroAccount="${account}"`;
 
@@ -154,8 +163,13 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** `/metrics` in Prometheus' text format, on loopback unless told otherwise. */
-export async function startMetricsServer(options: { host?: string; port?: number } = {}): Promise<MetricsServer> {
+/**
+ * `/metrics` in Prometheus' text format, on loopback unless told otherwise. `orAnyPort`: when the
+ * port is taken, any free one (the demo), instead of failing (a worker, whose address is configured).
+ */
+export async function startMetricsServer(
+  options: { host?: string; port?: number; orAnyPort?: boolean } = {},
+): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404).end();
@@ -166,10 +180,17 @@ export async function startMetricsServer(options: { host?: string; port?: number
       (error: unknown) => res.writeHead(500).end(`metrics failed: ${(error as Error).message}`),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, options.host ?? '127.0.0.1', resolve);
+    });
+  try {
+    await listen(options.port ?? 0);
+  } catch (error) {
+    if (!options.orAnyPort || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    await listen(0);
+  }
   const { address, port } = server.address() as AddressInfo;
   return {
     url: `http://${address}:${port}/metrics`,

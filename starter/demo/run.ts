@@ -32,6 +32,7 @@ import { documentsTable, progressLine, Screen, type ScreenOutput } from './scree
 import { startSimulatedAllegro, type SimulatedAllegro } from './simulated-allegro';
 import { ensureDemoTemporal, type DemoTemporal } from './temporal';
 import { startDemoCodec } from './codec';
+import { registerBusinessGauges, startMetricsServer } from '../../worker/metrics';
 
 export interface DemoIo {
   stdout: ScreenOutput;
@@ -237,6 +238,16 @@ export async function runDemo(options: DemoOptions, io: DemoIo, signal: AbortSig
     const worker = await startWiredWorker(wiring, settings, { identity: `demo@${process.pid}` });
     cleanup.push({ name: 'the worker', run: () => worker.shutdown() });
     say(`  Worker     in this process, task queues ${worker.taskQueue} and ${worker.allegroTaskQueue}`);
+    if (settings.metrics.enabled) {
+      registerBusinessGauges({ client: wiring.client, accounts, tokenStore: wiring.tokenStore });
+      const metrics = await startMetricsServer({
+        host: settings.metrics.host,
+        port: settings.metrics.port,
+        orAnyPort: true,
+      });
+      cleanup.push({ name: 'the metrics server', run: () => metrics.close() });
+      say(`  Metrics    ${metrics.url} (Prometheus; alert rules in ops/prometheus-alerts.yml)`);
+    }
     const client = wiring.client;
     for (const account of accounts) {
       const initialSync = allegro?.initialSync ?? settings.import.initialSync;
