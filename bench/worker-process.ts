@@ -27,6 +27,7 @@ import type { OptimaGateway } from '../domain/types';
 import { startWorker, type RunningWorker } from '../worker/start';
 import { startWiredWorker, wireWorker } from '../worker/wiring';
 import { READY_LINE, STATS_REQUEST, type WorkerProcessConfig, type WorkerStats } from './worker-protocol';
+import { dataConverterFromEnvironment } from '../encryption/data-converter';
 
 /** The gateway, noting when each document was first written (a repeat has `existed`). */
 function recordingGateway(gateway: OptimaGateway, createdLog: string): OptimaGateway {
@@ -77,6 +78,7 @@ async function runFloor(config: Extract<WorkerProcessConfig, { mode: 'floor' }>)
     const noop = async (): Promise<void> => undefined;
     // Stand-ins under the real names: startWorker puts them on the same queues as the real ones.
     const activities = Object.fromEntries(config.activityTypes.map((name) => [name, noop])) as unknown as Activities;
+    const dataConverter = dataConverterFromEnvironment(process.env);
     const { code } = await bundleWorkflowCode({
       workflowsPath: path.join(__dirname, 'floor-workflow.ts'),
       logger: new DefaultLogger('WARN'),
@@ -89,6 +91,8 @@ async function runFloor(config: Extract<WorkerProcessConfig, { mode: 'floor' }>)
       allegroRequestsPerMinute: config.allegroRequestsPerMinute,
       tuning: config.tuning,
       workflowBundle: { code },
+      // The same payload codec as the real worker (wireWorker), so the floor pays for it too.
+      ...(dataConverter ? { dataConverter } : {}),
     });
     await announce(running);
   } finally {

@@ -17,6 +17,7 @@ import { stringify } from 'yaml';
 import { AllegroClient } from '../activities/allegro/client';
 import { FileTokenStore, MemoryTokenStore } from '../activities/allegro/token-store';
 import { loadSettings, type Settings, type SettingsInput } from '../config/settings';
+import { dataConverterFromEnvironment } from '../encryption/data-converter';
 import { startAllegroSimulator, type AllegroSimulator } from '../dev/allegro-simulator';
 import { DEMO_MAPPINGS } from '../dev/demo-settings';
 import { embeddedOptimaFiles, openEmbeddedOptima, RETAIL_PRICE_NUMBER } from '../dev/embedded-optima';
@@ -80,7 +81,9 @@ export async function createBenchWorld(options: WorldOptions): Promise<BenchWorl
     }
     const connection = await Connection.connect({ address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace });
+    // The worker process encrypts when AO_CODEC_KEYS is set (wireWorker): the benchmark reads with the same keys.
+    const dataConverter = dataConverterFromEnvironment(process.env);
+    const client = new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'allegro-optima-bench-'));
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
