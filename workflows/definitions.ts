@@ -137,6 +137,8 @@ export interface PollerState {
   unpaidLines?: Record<string, string>;
   /** The last failure of a run (it is retried at the next run). */
   lastError?: string | null;
+  /** What became of the last reset (signal or update): ops see it in the status and the Web UI. */
+  lastReset?: ResetOutcome | null;
 }
 
 export interface PollerStatus extends Omit<PollerState, 'unpaidLines'> {
@@ -147,7 +149,24 @@ export interface PollerStatus extends Omit<PollerState, 'unpaidLines'> {
 
 export type ResetTarget = { to: 'event'; eventId: string } | { to: 'now' } | { to: 'date'; date: string };
 
+export interface ResetOutcome {
+  target: ResetTarget;
+  via: 'signal' | 'update';
+  /** When it was applied or refused (workflow time, ISO). */
+  at: string;
+  /** Where it moved the poller; absent when refused. */
+  cursor?: string | null;
+  backfillFrom?: string | null;
+  /** Why it was refused (a bad target, sent as a signal) or failed (Allegro could not be read). */
+  refused?: string;
+}
+
+/**
+ * Reset as an update (the CLI: it waits for the outcome) and as a signal of the same name (the
+ * Web UI's "Send a Signal", `temporal workflow signal`): the SDK keys handlers per kind.
+ */
 export const resetUpdate = defineUpdate<PollerStatus, [ResetTarget]>('reset');
+export const resetSignal = defineSignal<[ResetTarget]>('reset');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const importNowSignal = defineSignal('importNow');

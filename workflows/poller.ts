@@ -4,7 +4,8 @@
  * per checkout form (idempotently), and advances the cursor only past events whose orders were
  * started or signalled. Runs every N seconds or daily at an hour, and on "import now".
  * Reset to an event id, to "now" or to a date (older than the journal: backfilled from the
- * checkout-form list); pause and resume; state survives continue-as-new.
+ * checkout-form list), by update or by signal; pause and resume; state survives continue-as-new.
+ * Its status and the Web UI's current details show the last reset's outcome.
  */
 import {
   allHandlersFinished,
@@ -12,7 +13,9 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   workflowInfo,
   type ActivityOptions,
@@ -25,13 +28,16 @@ import {
   importNowSignal,
   pauseSignal,
   pollerStatusQuery,
+  resetSignal,
   resetUpdate,
   resumeSignal,
   type PollerInput,
   type PollerState,
   type PollerStatus,
+  type ResetOutcome,
   type ResetTarget,
 } from './definitions';
+import { pollerDetails } from './poller-details';
 import { nextRunAfter } from './schedule';
 
 /** Allegro keeps 60 days of events; a day of margin for clocks and slow resets. */
@@ -40,6 +46,8 @@ const DEFAULT_RUNS_BEFORE_CONTINUE_AS_NEW = 500;
 /** Line ids of unpaid orders remembered to spot merged payments; older ones fall out first. */
 const UNPAID_LINES_CAP = 5000;
 const UNPAID_EVENT_TYPES = new Set(['BOUGHT', 'FILLED_IN']);
+/** Before this patch a `reset` signal had no handler and changed nothing; old histories must replay so. */
+const RESET_SIGNAL_PATCH = 'poller-reset-signal';
 
 /**
  * A run gives up after a few attempts and records the error: the next run tries again, and
@@ -84,7 +92,8 @@ export async function pollAllegroEvents(input: PollerInput): Promise<void> {
 }
 
 interface PendingReset {
-  ticket: number;
+  /** Set for an update, which waits for its outcome; a signal's outcome is only shown. */
+  ticket?: number;
   target: ResetTarget;
 }
 
@@ -113,17 +122,40 @@ class Poller {
       unpaidLines: {},
       lastError: null,
     };
-    setHandler(pollerStatusQuery, () => this.status());
-    setHandler(pauseSignal, () => {
-      this.state.paused = true;
-    });
-    setHandler(resumeSignal, () => {
-      this.state.paused = false;
-      this.wake = true;
-    });
-    setHandler(importNowSignal, () => {
-      this.wake = true;
-    });
+    setHandler(pollerStatusQuery, () => this.status(), { description: 'cursor, counts, schedule, last reset' });
+    setHandler(
+      pauseSignal,
+      () => {
+        this.state.paused = true;
+        this.showDetails();
+      },
+      { description: 'stop reading Allegro (the cursor is kept); no input' },
+    );
+    setHandler(
+      resumeSignal,
+      () => {
+        this.state.paused = false;
+        this.wake = true;
+      },
+      { description: 'read Allegro again, at once; no input' },
+    );
+    setHandler(
+      importNowSignal,
+      () => {
+        this.wake = true;
+      },
+      { description: 'read Allegro now instead of at the next run; no input' },
+    );
+    setHandler(
+      resetSignal,
+      (target) => {
+        if (!patched(RESET_SIGNAL_PATCH)) return;
+        const refused = resetRefusal(target);
+        if (refused) this.noteReset({ target, via: 'signal', at: new Date().toISOString(), refused });
+        else this.resets.push({ target });
+      },
+      { description: 'move the cursor: {"to":"now"}, {"to":"event","eventId":"123"} or {"to":"date","date":"2026-03-01"}' },
+    );
     setHandler(
       resetUpdate,
       async (target) => {
@@ -136,7 +168,13 @@ class Poller {
         if (failure) throw ApplicationFailure.create({ type: 'ResetFailed', message: failure, nonRetryable: true });
         return this.status();
       },
-      { validator: validateResetTarget },
+      {
+        validator: (target: ResetTarget) => {
+          const refused = resetRefusal(target);
+          if (refused) throw new Error(refused);
+        },
+        description: 'as the reset signal, but answers with the new status (or fails when refused)',
+      },
     );
   }
 
@@ -157,6 +195,7 @@ class Poller {
 
       const next = nextRunAfter(Date.now(), this.input.schedule);
       this.state.nextRunAt = new Date(next).toISOString();
+      this.showDetails();
       await condition(() => this.wake || this.resets.length > 0, Math.max(1, next - Date.now()));
       this.wake = false;
     }
@@ -183,14 +222,22 @@ class Poller {
         failure = `reset failed: ${messageOf(error)}`;
       }
       this.resets.shift();
-      this.resetOutcomes.set(ticket, failure);
+      const at = new Date().toISOString();
+      const via = ticket === undefined ? 'signal' : 'update';
+      this.noteReset(
+        failure
+          ? { target, via, at, refused: failure }
+          : { target, via, at, cursor: this.state.cursor, backfillFrom: this.state.backfillFrom },
+      );
+      if (ticket !== undefined) this.resetOutcomes.set(ticket, failure);
       this.wake = true;
     }
   }
 
   private async applyReset(target: ResetTarget): Promise<void> {
     if (target.to === 'event') {
-      this.state.cursor = target.eventId;
+      // A signal typed in the Web UI may carry the id as a JSON number.
+      this.state.cursor = String(target.eventId);
       this.state.backfillFrom = null;
     } else if (target.to === 'now') {
       this.state.cursor = await allegro(RUN_ACTIVITY).latestEventId({ account: this.input.account });
@@ -293,22 +340,37 @@ class Poller {
     return [...pairs].map(([checkoutFormId, byCheckoutFormId]) => ({ checkoutFormId, byCheckoutFormId }));
   }
 
+  private noteReset(outcome: ResetOutcome): void {
+    this.state.lastReset = outcome;
+    if (outcome.refused) log.warn('poller reset refused', { account: this.input.account, reason: outcome.refused });
+    this.showDetails();
+  }
+
+  /** The Web UI shows these under "Current details" of the workflow. */
+  private showDetails(): void {
+    setCurrentDetails(pollerDetails(this.status()));
+  }
+
   private status(): PollerStatus {
     const { unpaidLines: _lines, ...state } = this.state;
     return { ...state, account: this.input.account, waitingOrders: this.waitingOrders, schedule: this.input.schedule };
   }
 }
 
-function validateResetTarget(target: ResetTarget): void {
-  if (target.to === 'event' && !/^\d+$/.test(target.eventId)) {
-    throw new Error(`an event id is a number (Allegro's event ids are numeric strings), got "${target.eventId}"`);
+/** Why a reset target cannot be applied, or undefined; a signal's input is whatever JSON was typed. */
+function resetRefusal(target: ResetTarget | undefined): string | undefined {
+  const unknown = `unknown reset target ${JSON.stringify(target) ?? 'undefined'}: give {"to":"now"}, {"to":"event","eventId":"…"} or {"to":"date","date":"…"}`;
+  if (typeof target !== 'object' || target === null) return unknown;
+  if (target.to === 'event' && !/^\d+$/.test(String(target.eventId))) {
+    return `an event id is a number (Allegro's event ids are numeric strings), got "${target.eventId}"`;
   }
   if (target.to === 'date') {
     const at = Date.parse(target.date);
-    if (!Number.isFinite(at)) throw new Error(`not a date: "${target.date}"`);
-    if (at > Date.now()) throw new Error(`the date ${target.date} is in the future`);
+    if (!Number.isFinite(at)) return `not a date: "${target.date}"`;
+    if (at > Date.now()) return `the date ${target.date} is in the future`;
   }
-  if (!['event', 'now', 'date'].includes(target.to)) throw new Error(`unknown reset target ${JSON.stringify(target)}`);
+  if (!['event', 'now', 'date'].includes(target.to)) return unknown;
+  return undefined;
 }
 
 function messageOf(error: unknown): string {
