@@ -54,7 +54,7 @@ async function currentDetails(poller: WorkflowHandle): Promise<string> {
   return metadata.currentDetails ?? '';
 }
 
-test('reset (now, an event id, a refused date), pause and resume sent with the temporal CLI', async () => {
+test('reset (now, an event id; a future date and a bare string refused), pause and resume sent with the temporal CLI', async () => {
   // An event before the start, so that the first cursor is an event id and not "no events yet".
   env.simulator.admin.addOrder({ status: 'FILLED_IN' });
   const poller = await env.client.workflow.start(pollAllegroEvents, {
@@ -92,6 +92,12 @@ test('reset (now, an event id, a refused date), pause and resume sent with the t
   expect(refused.lastReset?.refused).toMatch(/in the future/);
   expect(refused.cursor).toBe(atNow.cursor);
   expect(await currentDetails(poller)).toMatch(/Last reset \(signal, .*\) to date .*: refused, the date .* is in the future/);
+
+  // Not even an object (a bare JSON string): refused with the forms it takes, the poller unharmed.
+  await signalWithCli('reset', 'now');
+  const garbled = await statusWhen(poller, (s) => s.lastReset?.target === ('now' as never), 'the garbled reset');
+  expect(garbled.lastReset?.refused).toMatch(/unknown reset target "now": give \{"to":"now"\}/);
+  expect(garbled.cursor).toBe(atNow.cursor);
 
   // Back before `skipped`'s event, the id typed as a JSON number as one may in the Web UI.
   await signalWithCli('reset', { to: 'event', eventId: Number(first.cursor) });
