@@ -1,14 +1,11 @@
 /**
- * `npm run bench [-- --orders N] [--steady-seconds S] [--rate R] [--latency-ms L] [--json FILE]
- *  [--poll-interval S] [--page-size N] [--max-activities N] [--max-allegro-activities N]
- *  [--max-workflow-tasks N] [--max-cached-workflows N] [--history-sample N] [--seed N] [--cpu-profile DIR]`
+ * `npm run bench [-- options]` (`npm run bench -- --help` lists them, with their defaults).
  *
  * Runs the benchmark on this machine (a dev server it starts itself, or TEMPORAL_ADDRESS),
  * prints a table and writes every figure to the JSON file (default bench/results/latest.json).
- * --cpu-profile DIR: the integrator worker also writes a V8 CPU profile of its main thread there.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { runBenchmark } from './benchmark';
 import { DEFAULT_OPTIONS, type BenchOptions } from './options';
 import { formatReport, writeResultJson } from './report';
@@ -17,6 +14,8 @@ const DEFAULT_JSON = path.join('bench', 'results', 'latest.json');
 
 interface NumberFlag<K> {
   key: K;
+  /** For --help. */
+  help: string;
   /** Default: whole numbers ≥ 1. */
   integer?: boolean;
   min?: number;
@@ -29,22 +28,25 @@ type NumberOption = Exclude<
 
 /** The flags that set a number option, with the option each sets. */
 const OPTION_FLAGS = {
-  orders: { key: 'orders' },
-  'steady-seconds': { key: 'steadySeconds' },
-  rate: { key: 'rate', integer: false, min: 0.1 },
-  'latency-ms': { key: 'latencyMs', min: 0 },
-  'poll-interval': { key: 'pollIntervalSeconds', integer: false, min: 0.1 },
-  'page-size': { key: 'pageSize' },
-  'history-sample': { key: 'historySample' },
-  seed: { key: 'seed' },
+  orders: { key: 'orders', help: 'backlog size, and number of floor workflows' },
+  'steady-seconds': { key: 'steadySeconds', help: 'length of the steady state' },
+  rate: { key: 'rate', integer: false, min: 0.1, help: 'orders per second in the steady state' },
+  'latency-ms': { key: 'latencyMs', min: 0, help: "the simulator's latency per Allegro call" },
+  'poll-interval': { key: 'pollIntervalSeconds', integer: false, min: 0.1, help: "the poller's interval, seconds" },
+  'page-size': { key: 'pageSize', help: 'events per poller read' },
+  'history-sample': { key: 'historySample', help: 'histories read per phase for the activity timings' },
+  seed: { key: 'seed', help: "the simulator's random seed" },
 } as const satisfies Record<string, NumberFlag<NumberOption>>;
 
 /** The worker tuning's flags (the same names as `npm run worker`'s). */
 const TUNING_FLAGS = {
-  'max-activities': { key: 'maxConcurrentActivityTaskExecutions' },
-  'max-allegro-activities': { key: 'maxConcurrentAllegroActivityTaskExecutions' },
-  'max-workflow-tasks': { key: 'maxConcurrentWorkflowTaskExecutions' },
-  'max-cached-workflows': { key: 'maxCachedWorkflows' },
+  'max-activities': { key: 'maxConcurrentActivityTaskExecutions', help: 'activity slots of the worker' },
+  'max-allegro-activities': {
+    key: 'maxConcurrentAllegroActivityTaskExecutions',
+    help: 'activity slots on the Allegro task queue',
+  },
+  'max-workflow-tasks': { key: 'maxConcurrentWorkflowTaskExecutions', help: 'workflow task slots' },
+  'max-cached-workflows': { key: 'maxCachedWorkflows', help: 'workflows kept in the worker cache' },
 } as const satisfies Record<string, NumberFlag<keyof BenchOptions['tuning']>>;
 
 function number(name: string, value: string | undefined, fallback: number, { integer = true, min = 1 } = {}): number {
@@ -63,17 +65,43 @@ function numbers<K extends string>(
   defaults: Record<K, number>,
 ): Record<K, number> {
   return Object.fromEntries(
-    Object.entries(flags).map(([name, { key, ...rule }]) => [key, number(name, values[name], defaults[key], rule)]),
+    Object.entries(flags).map(([name, { key, help: _help, ...rule }]) => [
+      key,
+      number(name, values[name], defaults[key], rule),
+    ]),
   ) as Record<K, number>;
 }
 
+function benchCommand(): Command {
+  const command = new Command('npm run bench')
+    .usage('[-- options]')
+    .description('Runs the benchmark on this machine (a dev server it starts itself, or TEMPORAL_ADDRESS).')
+    // Help ends the script; any other mistake is thrown, for main() or a test to report.
+    .exitOverride((error) => {
+      if (error.code === 'commander.helpDisplayed') process.exit(0);
+      throw new Error(error.message.replace(/^error: /, ''));
+    })
+    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: () => undefined })
+    .configureHelp({ helpWidth: 100 });
+  for (const [flag, { key, help }] of Object.entries(OPTION_FLAGS))
+    command.option(`--${flag} <N>`, `${help} (default ${DEFAULT_OPTIONS[key]})`);
+  for (const [flag, { key, help }] of Object.entries(TUNING_FLAGS))
+    command.option(`--${flag} <N>`, `${help} (default ${DEFAULT_OPTIONS.tuning[key]})`);
+  return command
+    .option('--json <FILE>', `where every figure is written (default ${DEFAULT_JSON})`)
+    .option('--cpu-profile <DIR>', "the integrator worker also writes a V8 CPU profile of its main thread there");
+}
+
+/** Names as on the command line: commander keys its values by camel case. */
+function byFlag(command: Command): Record<string, string | undefined> {
+  const values = command.opts<Record<string, string | undefined>>();
+  return Object.fromEntries(command.options.map((option) => [option.long!.slice(2), values[option.attributeName()]]));
+}
+
 export function parseBenchArgs(argv: string[]): { options: Partial<BenchOptions>; json: string } {
-  const stringFlags = [...Object.keys(OPTION_FLAGS), ...Object.keys(TUNING_FLAGS), 'json', 'cpu-profile'];
-  const { values } = parseArgs({
-    args: argv,
-    options: Object.fromEntries(stringFlags.map((flag) => [flag, { type: 'string' as const }])),
-  });
-  const given = values as Record<string, string | undefined>;
+  const command = benchCommand();
+  command.parse(argv, { from: 'user' });
+  const given = byFlag(command);
   return {
     json: given.json ?? DEFAULT_JSON,
     options: {

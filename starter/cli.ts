@@ -4,56 +4,28 @@
  * child processes; the last lines make it the program when started directly.
  */
 import { SettingsError } from '../config/settings';
-import {
-  commandHelp,
-  EXIT,
-  parseCommandArgs,
-  splitGlobal,
-  TOOL,
-  toolHelp,
-  UsageError,
-  type CommandSpec,
-} from './command';
+import { EXIT, TOOL, UsageError, type CommandSpec } from './command';
 import { COMMANDS } from './commands';
 import { CommandContext, type CliIo } from './context';
+import { parseCommandLine } from './program';
 
 export type { CliIo, Output } from './context';
 export { EXIT } from './command';
-
-function findCommand(name: string): CommandSpec | undefined {
-  return COMMANDS.find((command) => command.name === name);
-}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let command: CommandSpec | undefined;
   let ctx: CommandContext | undefined;
   try {
-    const global = splitGlobal(argv);
-    if (global.command === 'help') {
-      // `help <command>` as well as `<command> --help`.
-      const target = global.rest[0] ? findCommand(global.rest[0]) : undefined;
-      if (global.rest[0] && !target) throw new UsageError(`unknown command "${global.rest[0]}"`);
-      io.stdout.write(target ? commandHelp(target) : toolHelp(COMMANDS));
-      return EXIT.ok;
-    }
-    if (!global.command) {
-      if (global.help) {
-        io.stdout.write(toolHelp(COMMANDS));
-        return EXIT.ok;
-      }
-      throw new UsageError('no command given');
-    }
-    command = findCommand(global.command);
-    if (!command) throw new UsageError(`unknown command "${global.command}"`);
-    const input = parseCommandArgs(command, global.rest);
-    if (global.help || input.values.help) {
-      io.stdout.write(commandHelp(command));
-      return EXIT.ok;
-    }
-    const settings = (input.values.settings as string | undefined) ?? global.settings;
-    const account = (input.values.account as string | undefined) ?? global.account;
-    ctx = new CommandContext(io, { settings, account });
-    return await command.run(ctx, input);
+    const line = await parseCommandLine(argv, COMMANDS, (text) => io.stdout.write(text));
+    if (line.kind === 'help') return EXIT.ok;
+    if (line.kind === 'usage') return usage(io, line.message, line.command);
+    command = line.command;
+    const { settings, account } = line.input.values;
+    ctx = new CommandContext(io, {
+      settings: typeof settings === 'string' ? settings : undefined,
+      account: typeof account === 'string' ? account : undefined,
+    });
+    return await command.run(ctx, line.input);
   } catch (error) {
     return reportError(error, io, command);
   } finally {
@@ -61,12 +33,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+function usage(io: CliIo, message: string, command: string | undefined): number {
+  io.stderr.write(`${TOOL}: ${message}\nRun '${TOOL}${command ? ` ${command}` : ''} --help' for usage.\n`);
+  return EXIT.usage;
+}
+
 function reportError(error: unknown, io: CliIo, command: CommandSpec | undefined): number {
-  if (error instanceof UsageError) {
-    const help = command ? `${TOOL} ${command.name} --help` : `${TOOL} --help`;
-    io.stderr.write(`${TOOL}: ${error.message}\nRun '${help}' for usage.\n`);
-    return EXIT.usage;
-  }
+  if (error instanceof UsageError) return usage(io, error.message, command?.name);
   if (error instanceof SettingsError) {
     io.stderr.write(`${TOOL}: the settings are not valid:\n${error.message}\n`);
     return EXIT.failure;

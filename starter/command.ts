@@ -1,9 +1,8 @@
 /**
- * The CLI's small command framework on `node:util` parseArgs: a command is a spec (options,
- * positionals, help text) and a `run`. Global options are accepted before and after the
- * command name, so `cli --account x status` and `cli status --account x` both work.
+ * What a CLI command is: a spec (options, positionals, help text) and a `run`, plus the
+ * helpers commands use to read their options. starter/program.ts turns the specs into
+ * commander commands (parsing, generated --help, usage errors).
  */
-import { parseArgs } from 'node:util';
 import type { CommandContext } from './context';
 
 /** Exit codes of every command (the tool's --help lists them). */
@@ -65,79 +64,6 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-export interface GlobalArgs {
-  settings?: string;
-  account?: string;
-  help: boolean;
-  command?: string;
-  /** Everything after the command name. */
-  rest: string[];
-}
-
-/**
- * Splits the command line at the command name. Only global options may come before it;
- * anything else there is a usage error (it would be ambiguous which command it belongs to).
- */
-export function splitGlobal(argv: string[]): GlobalArgs {
-  const { tokens } = parseArgs({
-    args: argv,
-    options: toParseArgsOptions(GLOBAL_OPTIONS),
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-  });
-  const result: GlobalArgs = { help: false, rest: [] };
-  for (const token of tokens) {
-    if (token.kind === 'positional') {
-      result.command = token.value;
-      result.rest = argv.slice(token.index + 1);
-      return result;
-    }
-    if (token.kind === 'option-terminator') throw new UsageError("'--' is not expected before the command");
-    if (!(token.name in GLOBAL_OPTIONS)) {
-      throw new UsageError(`unknown option ${token.rawName} before the command (command options come after it)`);
-    }
-    if (token.name === 'help') result.help = true;
-    else {
-      if (token.value === undefined) throw new UsageError(`option ${token.rawName} needs a value`);
-      result[token.name as 'settings' | 'account'] = token.value;
-    }
-  }
-  return result;
-}
-
-function toParseArgsOptions(
-  specs: Record<string, OptionSpec>,
-): Record<string, { type: 'string' | 'boolean'; short?: string }> {
-  const out: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const [name, spec] of Object.entries(specs))
-    out[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
-  return out;
-}
-
-/** Parses a command's arguments (its own options plus the global ones) strictly. */
-export function parseCommandArgs(command: CommandSpec, args: string[]): ParsedInput {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args,
-      options: toParseArgsOptions({ ...GLOBAL_OPTIONS, ...command.options }),
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    // parseArgs' messages are good ("Unknown option '--x'", "Option '--from <value>' argument missing").
-    throw new UsageError((error as Error).message);
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  if (values.help) return { values, positionals: parsed.positionals };
-  const allowed = command.positionals ?? [];
-  if (parsed.positionals.length > allowed.length) {
-    throw new UsageError(`unexpected argument "${parsed.positionals[allowed.length]}"`);
-  }
-  return { values, positionals: parsed.positionals };
-}
-
 export function stringOption(input: ParsedInput, name: string): string | undefined {
   const value = input.values[name];
   return typeof value === 'string' ? value : undefined;
@@ -182,81 +108,9 @@ export function exactlyOne(input: ParsedInput, names: string[]): string {
   return given[0];
 }
 
-// ---------------------------------------------------------------------------------------
-// Help
-// ---------------------------------------------------------------------------------------
-
-function optionLines(specs: Record<string, OptionSpec>): string[] {
-  const rows = Object.entries(specs).map(([name, spec]) => {
-    const short = spec.short ? `-${spec.short}, ` : '    ';
-    const value = spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : '';
-    return [`${short}--${name}${value}`, spec.description] as const;
-  });
-  const width = Math.max(...rows.map(([left]) => left.length));
-  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
-}
-
 export const EXIT_CODE_HELP: Record<ExitCode, string> = {
   0: 'done',
   1: 'failed (a connection, the settings file, or the command itself); the message says why',
   2: 'usage error (unknown command or option, missing or bad argument)',
   3: 'done, but something needs attention (e.g. a failing check, orders waiting for a person)',
 };
-
-function exitLines(overrides: Partial<Record<ExitCode, string>> = {}): string[] {
-  return (Object.keys(EXIT_CODE_HELP) as unknown as ExitCode[]).map(
-    (code) => `  ${code}  ${overrides[code] ?? EXIT_CODE_HELP[code]}`,
-  );
-}
-
-const HELP_WIDTH = 100;
-
-/** Word-wraps a paragraph for an 80-100 column terminal. */
-function wrap(paragraph: string, width = HELP_WIDTH): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of paragraph.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
-}
-
-export function commandHelp(command: CommandSpec): string {
-  const lines = [
-    `Usage: ${TOOL} ${command.name}${command.usage ? ` ${command.usage}` : ''} [global options]`,
-    '',
-    command.summary,
-    '',
-    ...command.description.flatMap((paragraph) => [wrap(paragraph), '']),
-  ];
-  if (Object.keys(command.options).length > 0) lines.push('Options:', ...optionLines(command.options), '');
-  lines.push('Global options:', ...optionLines(GLOBAL_OPTIONS), '', 'Exit codes:', ...exitLines(command.exitCodes), '');
-  return lines.join('\n');
-}
-
-export function toolHelp(commands: CommandSpec[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return [
-    `Usage: ${TOOL} [global options] <command> [options]`,
-    `       npm run cli -- <command> [options]`,
-    '',
-    'Operates the Allegro → Comarch ERP Optima integrator beside the Temporal Web UI:',
-    'authorise Allegro, check connections, run and steer the poller, retry waiting orders.',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Global options:',
-    ...optionLines(GLOBAL_OPTIONS),
-    '',
-    'Exit codes:',
-    ...exitLines(),
-    '',
-    `Run '${TOOL} <command> --help' for a command's options.`,
-    '',
-  ].join('\n');
-}

@@ -2,23 +2,33 @@
  * Runs the Allegro simulator on its own, e.g. for the demo or by hand:
  *   tsx dev/allegro-simulator/main.ts --port 8299 --seed 1 --stream 2/s --orders 50 --auto-approve
  */
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { startAllegroSimulator } from './index';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '8299' },
-      seed: { type: 'string', default: '1' },
-      stream: { type: 'string' }, // orders per second, "2/s" or "2"
-      orders: { type: 'string', default: '0' }, // backlog of READY_FOR_PROCESSING orders at start
-      latency: { type: 'string', default: '0' },
-      'rate-limit': { type: 'string' },
-      'auto-approve': { type: 'boolean', default: false },
-      'client-id': { type: 'string' },
-      'client-secret': { type: 'string' },
-    },
-  });
+  const values = new Command('tsx dev/allegro-simulator/main.ts')
+    .description('The Allegro simulator on its own: REST API, OAuth and the admin endpoint on one port.')
+    .option('--port <N>', 'port to listen on', '8299')
+    .option('--seed <N>', 'random seed of the generated data', '1')
+    .option('--stream <N>', 'new orders per second, "2/s" or "2"')
+    .option('--orders <N>', 'backlog of READY_FOR_PROCESSING orders at start', '0')
+    .option('--latency <MS>', 'latency per call', '0')
+    .option('--rate-limit <N>', 'requests per minute before 429s')
+    .option('--auto-approve', 'approve every device code at once (no browser)', false)
+    .option('--client-id <ID>', 'the OAuth client id to accept')
+    .option('--client-secret <SECRET>', 'the OAuth client secret to accept')
+    .parse()
+    .opts<{
+      port: string;
+      seed: string;
+      stream?: string;
+      orders: string;
+      latency: string;
+      rateLimit?: string;
+      autoApprove: boolean;
+      clientId?: string;
+      clientSecret?: string;
+    }>();
   const number = (name: string, raw: string) => {
     const n = Number(raw.replace(/\/s$/, ''));
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number, got "${raw}"`);
@@ -28,10 +38,10 @@ async function main(): Promise<void> {
     port: number('port', values.port),
     seed: number('seed', values.seed),
     latencyMs: number('latency', values.latency),
-    rateLimitPerMinute: values['rate-limit'] === undefined ? undefined : number('rate-limit', values['rate-limit']),
-    autoApproveDevice: values['auto-approve'],
-    clientId: values['client-id'],
-    clientSecret: values['client-secret'],
+    rateLimitPerMinute: values.rateLimit === undefined ? undefined : number('rate-limit', values.rateLimit),
+    autoApproveDevice: values.autoApprove,
+    clientId: values.clientId,
+    clientSecret: values.clientSecret,
   });
   const backlog = number('orders', values.orders);
   if (backlog > 0) sim.admin.addOrders(backlog, { spreadOverSeconds: 3600 });

@@ -1,5 +1,5 @@
 /** The demo's command line: `npm start -- [--settings FILE] [--ui-port N] [--data-dir DIR] [--rate N] [--duration S]`. */
-import { parseArgs } from 'node:util';
+import { Command, CommanderError } from 'commander';
 
 export interface DemoOptions {
   /** A settings file: run against the real Allegro and Optima it names (no simulator, no embedded Optima). */
@@ -19,22 +19,33 @@ export interface DemoOptions {
 
 export const DEMO_DEFAULTS = { uiPort: 8233, dataDir: '.data', rate: 1.5, backlog: 30 } as const;
 
-export const DEMO_USAGE = `Usage: npm start [-- options]
+/** The demo's options; its --help is generated from them. */
+function demoCommand(): Command {
+  return new Command('npm start')
+    .usage('[-- options]')
+    .description(
+      'Runs the whole integrator on one machine: a Temporal dev server with its Web UI, the Allegro simulator with ' +
+        'orders that keep arriving, the embedded Optima, the worker and the poller.\n' +
+        'Ctrl-C stops everything; starting again goes on where it stopped.',
+    )
+    .helpOption(false)
+    .option(
+      '--settings <FILE>',
+      'run against the real Allegro and Optima of this settings file instead (no simulator, no embedded Optima; ' +
+        'a local Temporal dev server only when the settings name a local address where nothing listens)',
+    )
+    .option('--ui-port <N>', `Web UI port of the dev server the demo starts (default ${DEMO_DEFAULTS.uiPort})`)
+    .option('--data-dir <DIR>', `where state is kept (default ${DEMO_DEFAULTS.dataDir})`)
+    .option('--rate <N>', `new simulated orders per second (default ${DEMO_DEFAULTS.rate}; 0: none)`)
+    .option('--duration <S>', 'stop by itself after S seconds')
+    // A plain option, not commander's help: parseDemoArgs reports it and demo.ts prints DEMO_USAGE.
+    .option('-h, --help', 'this text')
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
+    .configureHelp({ helpWidth: 100, optionTerm: (option) => option.flags.replace(/ <([^>]+)>$/, ' $1') });
+}
 
-Runs the whole integrator on one machine: a Temporal dev server with its Web UI, the Allegro
-simulator with orders that keep arriving, the embedded Optima, the worker and the poller.
-Ctrl-C stops everything; starting again goes on where it stopped.
-
-Options:
-  --settings FILE   run against the real Allegro and Optima of this settings file instead
-                    (no simulator, no embedded Optima; a local Temporal dev server only when
-                    the settings name a local address where nothing listens)
-  --ui-port N       Web UI port of the dev server the demo starts (default ${DEMO_DEFAULTS.uiPort})
-  --data-dir DIR    where state is kept (default ${DEMO_DEFAULTS.dataDir})
-  --rate N          new simulated orders per second (default ${DEMO_DEFAULTS.rate}; 0: none)
-  --duration S      stop by itself after S seconds
-  -h, --help        this text
-`;
+export const DEMO_USAGE = demoCommand().helpInformation();
 
 export class DemoUsageError extends Error {
   override readonly name = 'DemoUsageError';
@@ -50,35 +61,32 @@ function number(name: string, raw: string | undefined, min: number): number | un
 }
 
 export function parseDemoArgs(argv: string[]): DemoOptions {
-  let values;
+  const command = demoCommand();
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        settings: { type: 'string' },
-        'ui-port': { type: 'string' },
-        'data-dir': { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    command.parse(argv, { from: 'user' });
   } catch (error) {
-    throw new DemoUsageError((error as Error).message);
+    if (!(error instanceof CommanderError)) throw error;
+    throw new DemoUsageError(error.message.replace(/^error: /, ''));
   }
-  const uiPort = number('ui-port', values['ui-port'], 1);
+  const values = command.opts<{
+    settings?: string;
+    uiPort?: string;
+    dataDir?: string;
+    rate?: string;
+    duration?: string;
+    help?: boolean;
+  }>();
+  const uiPort = number('ui-port', values.uiPort, 1);
   if (uiPort !== undefined && (!Number.isInteger(uiPort) || uiPort > 65535)) {
-    throw new DemoUsageError(`--ui-port must be a port number, got "${values['ui-port']}"`);
+    throw new DemoUsageError(`--ui-port must be a port number, got "${values.uiPort}"`);
   }
   const duration = number('duration', values.duration, 1);
-  if (values['data-dir'] !== undefined && values['data-dir'].trim() === '')
+  if (values.dataDir !== undefined && values.dataDir.trim() === '')
     throw new DemoUsageError('--data-dir must not be empty');
   return {
     ...(values.settings !== undefined ? { settingsFile: values.settings } : {}),
     uiPort: uiPort ?? DEMO_DEFAULTS.uiPort,
-    dataDir: values['data-dir'] ?? DEMO_DEFAULTS.dataDir,
+    dataDir: values.dataDir ?? DEMO_DEFAULTS.dataDir,
     rate: number('rate', values.rate, 0) ?? DEMO_DEFAULTS.rate,
     ...(duration !== undefined ? { durationSeconds: duration } : {}),
     backlog: DEMO_DEFAULTS.backlog,
