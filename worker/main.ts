@@ -11,9 +11,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { loadSettings, redactSettings, SETTINGS_FILE_ENV, type SettingsFallback } from '../config/settings';
 import type { OptimaDriverFactories } from '../activities/optima';
+import { createLogger, TemporalLogger } from './logging';
 import type { WorkerTuning } from './start';
 import { startWiredWorker, wireWorker } from './wiring';
 
@@ -47,7 +48,8 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
   };
 
   // On SIGINT/SIGTERM the runtime shuts every worker down gracefully; run() then resolves.
-  Runtime.install({ logger: new DefaultLogger('INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  // Installed before the first connection: the SDK logs through it from then on.
+  Runtime.install({ logger: new TemporalLogger(createLogger()), shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const wiring = await wireWorker(settings, optimaDrivers ? { optimaDrivers } : {});
   try {
     const running = await startWiredWorker(wiring, settings, {
