@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import {
   loadSettings,
   redactSettings,
@@ -20,6 +20,7 @@ import {
   type SettingsFallback,
 } from '../config/settings';
 import type { OptimaDriverFactories } from '../activities/optima';
+import { createLogger, TemporalLogger } from './logging';
 import type { WorkerTuning } from './start';
 import { registerBusinessGauges, startMetricsServer, type MetricsServer } from './metrics';
 import { startWiredWorker, wireWorker, type WorkerWiring } from './wiring';
@@ -56,7 +57,8 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
   // On SIGINT/SIGTERM the runtime shuts every worker down gracefully; run() then resolves.
   const { metrics } = settings;
   Runtime.install({
-    logger: new DefaultLogger('INFO'),
+    // Installed before the first connection: the SDK logs through it from then on.
+    logger: new TemporalLogger(createLogger()),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     // The SDK's own worker metrics (task slots, latencies, failures) beside ours.
     ...(metrics.enabled
