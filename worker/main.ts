@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError } from 'commander';
 import { Runtime } from '@temporalio/worker';
 import {
   loadSettings,
@@ -25,33 +25,47 @@ import type { WorkerTuning } from './start';
 import { registerBusinessGauges, startMetricsServer, type MetricsServer } from './metrics';
 import { startWiredWorker, wireWorker, type WorkerWiring } from './wiring';
 
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1, got "${value}"`);
-  return n;
+function positiveInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--${name} must be a whole number ≥ 1.`);
+    return n;
+  };
+}
+
+interface WorkerOptions {
+  settings?: string;
+  maxActivities?: number;
+  maxAllegroActivities?: number;
+  maxWorkflowTasks?: number;
+  maxCachedWorkflows?: number;
+  workflowBundle?: string;
+}
+
+function parseWorkerOptions(argv: string[]): WorkerOptions {
+  const program = new Command('npm run worker --')
+    .description("Runs the integrator's workers until SIGINT or SIGTERM.")
+    .option('--settings <file>', `settings file (else $${SETTINGS_FILE_ENV}, else ./settings.yaml)`)
+    .option('--max-activities <n>', 'activity slots of the worker', positiveInt('max-activities'))
+    .option('--max-allegro-activities <n>', 'activity slots on the Allegro task queue', positiveInt('max-allegro-activities'))
+    .option('--max-workflow-tasks <n>', 'workflow task slots', positiveInt('max-workflow-tasks'))
+    .option('--max-cached-workflows <n>', 'workflows kept in the worker cache', positiveInt('max-cached-workflows'))
+    .option('--workflow-bundle <file>', 'a workflow bundle made beforehand instead of bundling at start')
+    .allowExcessArguments(false);
+  return program.parse(argv, { from: 'node' }).opts<WorkerOptions>();
 }
 
 /** `optimaDrivers`: for Optima kinds other than SQL Server (starter/worker.ts passes the embedded one). */
 export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: OptimaDriverFactories): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      settings: { type: 'string' },
-      'max-activities': { type: 'string' },
-      'max-allegro-activities': { type: 'string' },
-      'max-workflow-tasks': { type: 'string' },
-      'max-cached-workflows': { type: 'string' },
-      'workflow-bundle': { type: 'string' },
-    },
-  });
+  const values = parseWorkerOptions(process.argv);
   const local = path.resolve('settings.yaml');
   const file = values.settings ?? (process.env[SETTINGS_FILE_ENV] || (fs.existsSync(local) ? local : undefined));
   const settings = loadSettings({ file, env: process.env, fallback });
   const tuning: WorkerTuning = {
-    maxConcurrentActivityTaskExecutions: positiveInt('max-activities', values['max-activities']),
-    maxConcurrentAllegroActivityTaskExecutions: positiveInt('max-allegro-activities', values['max-allegro-activities']),
-    maxConcurrentWorkflowTaskExecutions: positiveInt('max-workflow-tasks', values['max-workflow-tasks']),
-    maxCachedWorkflows: positiveInt('max-cached-workflows', values['max-cached-workflows']),
+    maxConcurrentActivityTaskExecutions: values.maxActivities,
+    maxConcurrentAllegroActivityTaskExecutions: values.maxAllegroActivities,
+    maxConcurrentWorkflowTaskExecutions: values.maxWorkflowTasks,
+    maxCachedWorkflows: values.maxCachedWorkflows,
   };
 
   // On SIGINT/SIGTERM the runtime shuts every worker down gracefully; run() then resolves.
@@ -71,7 +85,7 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
   });
   try {
     const running = await startWiredWorker(wiring, settings, {
-      ...(values['workflow-bundle'] ? { workflowBundle: { codePath: path.resolve(values['workflow-bundle']) } } : {}),
+      ...(values.workflowBundle ? { workflowBundle: { codePath: path.resolve(values.workflowBundle) } } : {}),
       tuning: Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined)),
     });
     const { temporal, optima, allegro } = redactSettings(settings);
