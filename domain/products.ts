@@ -92,3 +92,12 @@ export function newProductDraft(
     isService: false,
   };
 }
+
+/**
+ * An offer selling several products at once (`offer.productSet`: 2×A + 3×B). One product
+ * card cannot stand for it: the first product's EAN would name the whole set.
+ */
+export function isProductSet(line: CheckoutFormLineItem): boolean {
+  const products = line.offer.productSet?.products ?? [];
+  return products.length > 1 || products.some((p) => (p.quantity ?? 1) > 1);
+}
