@@ -5,17 +5,27 @@
  * key in the gateway, so a retry after a crash finds what the first attempt wrote.
  */
 import type { CheckoutForm, CheckoutFormLineItem } from '../domain/allegro';
-import { chooseContractor, contractorIdentity } from '../domain/contractor';
+import { chooseContractor, contractorIdentity, fitsIdentity } from '../domain/contractor';
 import { buildDocumentDraft, paymentFormIdByName, type LineMatch } from '../domain/draft';
-import { NeedsPersonError, PermanentError, TransientError } from '../domain/errors';
+import { NeedsPersonError, OrderRefusal, PermanentError, TransientError } from '../domain/errors';
+import { checkOrderValues } from '../domain/order-checks';
 import {
+  isProductSet,
   newProductDraft,
   offerLinkKey,
   productLookups,
   type OfferDetails,
   type ProductLookup,
 } from '../domain/products';
-import type { ContractorRef, ImportPolicy, OptimaGateway, OptimaReferenceData, ProductRef } from '../domain/types';
+import { checkMergedDocument } from '../domain/settlement';
+import type {
+  ContractorRef,
+  DocumentRef,
+  ImportPolicy,
+  OptimaGateway,
+  OptimaReferenceData,
+  ProductRef,
+} from '../domain/types';
 import type { ProductOffer } from './allegro/client';
 import type { ActivityDeps, AllegroPort } from './deps';
 import type { ContractorMatch, OrderActivities } from './types';
@@ -29,12 +39,16 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
       return deps.allegro(account).getCheckoutForm(checkoutFormId);
     },
 
-    async findExistingDocument({ checkoutFormId, lineIds }) {
+    async findExistingDocument({ account, checkoutFormId, lineIds }) {
       const own = (await optima.findDocumentByOrder(checkoutFormId)) ?? (await optima.findDocumentByLineIds(lineIds));
       if (!own) return null;
       const merged = own.orderId !== checkoutFormId;
-      // A merged payment: this new checkout form gets the existing document, not a second one.
-      if (merged) await optima.linkOrderToDocument(checkoutFormId, own.id);
+      // A merged payment: this new checkout form gets the existing document, not a second one,
+      // but only when that document covers its lines and total.
+      if (merged) {
+        await checkAdoption(optima, await deps.allegro(account).getCheckoutForm(checkoutFormId), own, lineIds);
+        await optima.linkOrderToDocument(checkoutFormId, own.id);
+      }
       return { document: own, merged };
     },
 
@@ -46,6 +60,8 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
     },
 
     async matchContractor({ account, order, policy }) {
+      // Implausible data (a bad NIP above all) must not reach a new contractor card.
+      asNeedsPerson(() => checkOrderValues(order));
       return matchBuyer(optima, await reference(), account, order, policy);
     },
 
@@ -59,7 +75,7 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
         policy,
         importedAt,
       });
-      if (!result.ok) throw new NeedsPersonError(result.reason, result.message);
+      if (!result.ok) throw new NeedsPersonError(result.reason, result.message, result.code);
       return optima.createDocument(result.draft);
     },
 
@@ -85,6 +101,31 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
       return optima.cancelDocument(checkoutFormId, mode, reason);
     },
   };
+}
+
+/** A pure refusal becomes the order's wait for a person, with its code. */
+function asNeedsPerson<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof OrderRefusal) throw new NeedsPersonError(e.reason, e.message, e.code);
+    throw e;
+  }
+}
+
+/** Every line of the new form must be on the existing document, and the totals equal. */
+async function checkAdoption(
+  optima: OptimaGateway,
+  order: CheckoutForm,
+  document: DocumentRef,
+  lineIds: string[],
+): Promise<void> {
+  const uncovered: string[] = [];
+  for (const lineId of lineIds) {
+    const holder = await optima.findDocumentByLineIds([lineId]);
+    if (holder?.id !== document.id) uncovered.push(lineId);
+  }
+  asNeedsPerson(() => checkMergedDocument(order, document, uncovered));
 }
 
 /** Reference data changes rarely (a person adds a payment form); a short cache spares Optima. */
@@ -121,13 +162,24 @@ async function matchLine(
     if (linked) return { lineItemId: line.id, product: linked, rule: 'link' };
   }
   const offer = await offerDetails(allegro, line.offer.id);
+  // A set's EAN is its first product's: only the offer's own identity may find its card.
+  const set = isProductSet(line);
   for (const lookup of productLookups(line, offer, account, policy)) {
-    if (lookup.step === 'link') continue;
+    if (lookup.step === 'link' || (set && lookup.step === 'ean')) continue;
     const product = await findProduct(optima, lookup);
     if (product) {
       await optima.linkProduct(linkKey, product.id);
       return { lineItemId: line.id, product, rule: lookup.step };
     }
+  }
+  if (set && policy.productNotFound !== 'lineWithoutCard') {
+    throw new NeedsPersonError(
+      'product-not-found',
+      `lineItems[].offer.productSet: offer ${line.offer.id} "${line.offer.name}" is a set of several products; ` +
+        'no card matches the offer itself and one created from it would carry one product’s EAN. ' +
+        'Link the offer to a set card in Optima, then retry',
+      'product-set',
+    );
   }
   switch (policy.productNotFound) {
     case 'create':
@@ -191,7 +243,18 @@ async function matchBuyer(
 ): Promise<ContractorMatch> {
   const identity = contractorIdentity(order, account, policy);
   const linked = await optima.findContractorByLink(identity.linkKey);
-  if (linked) return { contractor: linked, linkKey: identity.linkKey, rule: 'link' };
+  if (linked) {
+    // A private buyer's key made before identities had their own keys may lead to a company card.
+    if (!identity.isCompany && !fitsIdentity(linked, identity)) {
+      throw new NeedsPersonError(
+        'ambiguous-contractor',
+        `this private order's buyer link ${identity.linkKey} leads to contractor ${linked.code} (id ${linked.id}), ` +
+          'which has a NIP: a receipt for a person must not be issued to a company. Link the buyer to their own ' +
+          'private card in Optima, then retry',
+      );
+    }
+    return { contractor: linked, linkKey: identity.linkKey, rule: 'link' };
+  }
 
   const searches: { rule: 'nip' | 'email'; find: () => Promise<ContractorRef[]> }[] = [];
   const nip = identity.nip;
@@ -199,7 +262,7 @@ async function matchBuyer(
   if (policy.matchContractorByEmail)
     searches.push({ rule: 'email', find: () => optima.findContractorsByEmail(identity.email) });
   for (const { rule, find } of searches) {
-    const choice = chooseContractor(await find(), rule);
+    const choice = chooseContractor((await find()).filter((c) => fitsIdentity(c, identity)), rule);
     if (choice.kind === 'ambiguous') throw new NeedsPersonError('ambiguous-contractor', choice.message);
     if (choice.kind === 'one') {
       await optima.linkContractor(identity.linkKey, choice.contractor.id);

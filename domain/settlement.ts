@@ -118,3 +118,37 @@ export function checkPaid(
       `(or set import.paidAmountMismatch), then retry the order.`,
   );
 }
+
+/**
+ * A merged payment (a new checkout form sharing line ids with an imported order) may adopt
+ * the existing document only when that document covers all of the new form's lines and its
+ * total; otherwise the new form carries something the document does not, and waits.
+ */
+export function checkMergedDocument(
+  order: CheckoutForm,
+  document: { number: string; grossTotal: Minor },
+  uncoveredLineIds: string[],
+): void {
+  if (uncoveredLineIds.length > 0) {
+    const index = order.lineItems.findIndex((l) => l.id === uncoveredLineIds[0]);
+    throw new OrderRefusal(
+      'total-mismatch',
+      'merged-differs',
+      `lineItems[${index}].id`,
+      `lineItems[${index}].id: order ${order.id} shares lines with document ${document.number}, but ` +
+        `${uncoveredLineIds.length} of its lines (${uncoveredLineIds.join(', ')}) are not on it. ` +
+        `Book the difference by hand (or correct the document), then retry the order.`,
+    );
+  }
+  const total = order.summary.totalToPay;
+  if (document.grossTotal !== total.amount) {
+    throw new OrderRefusal(
+      'total-mismatch',
+      'merged-differs',
+      'summary.totalToPay',
+      `summary.totalToPay: order ${order.id} (merged payment) is ${formatMinor(total.amount)} ${total.currency}, but document ` +
+        `${document.number} holding its lines is ${formatMinor(document.grossTotal)}: a difference of ` +
+        `${formatMinor(total.amount - document.grossTotal)}. Book the difference by hand, then retry the order.`,
+    );
+  }
+}
