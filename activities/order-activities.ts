@@ -17,7 +17,7 @@ import {
   type OfferDetails,
   type ProductLookup,
 } from '../domain/products';
-import { checkMergedDocument } from '../domain/settlement';
+import { checkMergedDocument, type MergedForm } from '../domain/settlement';
 import type {
   ContractorRef,
   DocumentRef,
@@ -39,14 +39,14 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
       return deps.allegro(account).getCheckoutForm(checkoutFormId);
     },
 
-    async findExistingDocument({ account, checkoutFormId, lineIds }) {
+    async findExistingDocument({ checkoutFormId, lineIds, totalToPay }) {
       const own = (await optima.findDocumentByOrder(checkoutFormId)) ?? (await optima.findDocumentByLineIds(lineIds));
       if (!own) return null;
       const merged = own.orderId !== checkoutFormId;
       // A merged payment: this new checkout form gets the existing document, not a second one,
       // but only when that document covers its lines and total.
       if (merged) {
-        await checkAdoption(optima, await deps.allegro(account).getCheckoutForm(checkoutFormId), own, lineIds);
+        await checkAdoption(optima, { orderId: checkoutFormId, lineIds, ...(totalToPay ? { totalToPay } : {}) }, own);
         await optima.linkOrderToDocument(checkoutFormId, own.id);
       }
       return { document: own, merged };
@@ -114,18 +114,13 @@ function asNeedsPerson<T>(check: () => T): T {
 }
 
 /** Every line of the new form must be on the existing document, and the totals equal. */
-async function checkAdoption(
-  optima: OptimaGateway,
-  order: CheckoutForm,
-  document: DocumentRef,
-  lineIds: string[],
-): Promise<void> {
+async function checkAdoption(optima: OptimaGateway, form: MergedForm, document: DocumentRef): Promise<void> {
   const uncovered: string[] = [];
-  for (const lineId of lineIds) {
+  for (const lineId of form.lineIds) {
     const holder = await optima.findDocumentByLineIds([lineId]);
     if (holder?.id !== document.id) uncovered.push(lineId);
   }
-  asNeedsPerson(() => checkMergedDocument(order, document, uncovered));
+  asNeedsPerson(() => checkMergedDocument(form, document, uncovered));
 }
 
 /** Reference data changes rarely (a person adds a payment form); a short cache spares Optima. */

@@ -6,7 +6,7 @@
 import type { CheckoutForm } from './allegro';
 import { OrderRefusal } from './errors';
 import { formatMinor } from './money';
-import type { DocumentLineDraft, ImportPolicy, Minor, OptimaReferenceData } from './types';
+import type { DocumentLineDraft, ImportPolicy, Minor, Money, OptimaReferenceData } from './types';
 
 /** sourceLineId of a surcharge line: `surcharge:<payment id>`. */
 export const SURCHARGE_LINE_PREFIX = 'surcharge:';
@@ -119,34 +119,42 @@ export function checkPaid(
   );
 }
 
+/** A new checkout form sharing line ids with an imported order (a merged payment). */
+export interface MergedForm {
+  orderId: string;
+  lineIds: string[];
+  /** Absent: the caller did not say; only the lines are compared. */
+  totalToPay?: Money;
+}
+
 /**
- * A merged payment (a new checkout form sharing line ids with an imported order) may adopt
- * the existing document only when that document covers all of the new form's lines and its
- * total; otherwise the new form carries something the document does not, and waits.
+ * A merged payment may adopt the existing document only when that document covers all of
+ * the new form's lines and its total; otherwise the new form carries something the document
+ * does not, and waits with the difference named.
  */
 export function checkMergedDocument(
-  order: CheckoutForm,
+  form: MergedForm,
   document: { number: string; grossTotal: Minor },
   uncoveredLineIds: string[],
 ): void {
   if (uncoveredLineIds.length > 0) {
-    const index = order.lineItems.findIndex((l) => l.id === uncoveredLineIds[0]);
+    const index = form.lineIds.indexOf(uncoveredLineIds[0]);
     throw new OrderRefusal(
       'total-mismatch',
       'merged-differs',
       `lineItems[${index}].id`,
-      `lineItems[${index}].id: order ${order.id} shares lines with document ${document.number}, but ` +
+      `lineItems[${index}].id: order ${form.orderId} shares lines with document ${document.number}, but ` +
         `${uncoveredLineIds.length} of its lines (${uncoveredLineIds.join(', ')}) are not on it. ` +
         `Book the difference by hand (or correct the document), then retry the order.`,
     );
   }
-  const total = order.summary.totalToPay;
-  if (document.grossTotal !== total.amount) {
+  const total = form.totalToPay;
+  if (total && document.grossTotal !== total.amount) {
     throw new OrderRefusal(
       'total-mismatch',
       'merged-differs',
       'summary.totalToPay',
-      `summary.totalToPay: order ${order.id} (merged payment) is ${formatMinor(total.amount)} ${total.currency}, but document ` +
+      `summary.totalToPay: order ${form.orderId} (merged payment) is ${formatMinor(total.amount)} ${total.currency}, but document ` +
         `${document.number} holding its lines is ${formatMinor(document.grossTotal)}: a difference of ` +
         `${formatMinor(total.amount - document.grossTotal)}. Book the difference by hand, then retry the order.`,
     );
