@@ -5,11 +5,20 @@
  * key in the gateway, so a retry after a crash finds what the first attempt wrote.
  */
 import type { CheckoutForm, CheckoutFormLineItem } from '../domain/allegro';
-import { chooseContractor, contractorIdentity } from '../domain/contractor';
+import { chooseContractor, contractorIdentity, fitsIdentity } from '../domain/contractor';
 import { buildDocumentDraft, paymentFormIdByName, type LineMatch } from '../domain/draft';
-import { NeedsPersonError, PermanentError, TransientError } from '../domain/errors';
-import { matchLineProduct, newProductDraft, type OfferDetails } from '../domain/products';
-import type { ContractorRef, ImportPolicy, OptimaGateway, OptimaReferenceData, VersionedPolicy } from '../domain/types';
+import { NeedsPersonError, OrderRefusal, PermanentError, TransientError } from '../domain/errors';
+import { checkOrderValues } from '../domain/order-checks';
+import { isProductSet, matchLineProduct, newProductDraft, type OfferDetails } from '../domain/products';
+import { checkMergedDocument, type MergedForm } from '../domain/settlement';
+import type {
+  ContractorRef,
+  DocumentRef,
+  ImportPolicy,
+  OptimaGateway,
+  OptimaReferenceData,
+  VersionedPolicy,
+} from '../domain/types';
 import type { ProductOffer } from './allegro/client';
 import type { ActivityDeps, AllegroPort } from './deps';
 import { versioned } from './policy';
@@ -33,12 +42,16 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
       return deps.allegro(account).getCheckoutForm(checkoutFormId);
     },
 
-    async findExistingDocument({ checkoutFormId, lineIds }) {
+    async findExistingDocument({ checkoutFormId, lineIds, totalToPay }) {
       const own = (await optima.findDocumentByOrder(checkoutFormId)) ?? (await optima.findDocumentByLineIds(lineIds));
       if (!own) return null;
       const merged = own.orderId !== checkoutFormId;
-      // A merged payment: this new checkout form gets the existing document, not a second one.
-      if (merged) await optima.linkOrderToDocument(checkoutFormId, own.id);
+      // A merged payment: this new checkout form gets the existing document, not a second one,
+      // but only when that document covers its lines and total.
+      if (merged) {
+        await checkAdoption(optima, { orderId: checkoutFormId, lineIds, ...(totalToPay ? { totalToPay } : {}) }, own);
+        await optima.linkOrderToDocument(checkoutFormId, own.id);
+      }
       return { document: own, merged };
     },
 
@@ -52,6 +65,8 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
     },
 
     async matchContractor(input) {
+      // Implausible data (a bad NIP above all) must not reach a new contractor card.
+      asNeedsPerson(() => checkOrderValues(input.order));
       const { policy } = await policyFor(input.account, input);
       return matchBuyer(optima, await reference(), input.account, input.order, policy);
     },
@@ -69,7 +84,7 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
         importedAt,
         settingsVersion: version,
       });
-      if (!result.ok) throw new NeedsPersonError(result.reason, result.message);
+      if (!result.ok) throw new NeedsPersonError(result.reason, result.message, result.code);
       return optima.createDocument(result.draft);
     },
 
@@ -95,6 +110,26 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
       return optima.cancelDocument(checkoutFormId, mode, reason);
     },
   };
+}
+
+/** A pure refusal becomes the order's wait for a person, with its code. */
+function asNeedsPerson<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof OrderRefusal) throw new NeedsPersonError(e.reason, e.message, e.code);
+    throw e;
+  }
+}
+
+/** Every line of the new form must be on the existing document, and the totals equal. */
+async function checkAdoption(optima: OptimaGateway, form: MergedForm, document: DocumentRef): Promise<void> {
+  const uncovered: string[] = [];
+  for (const lineId of form.lineIds) {
+    const holder = await optima.findDocumentByLineIds([lineId]);
+    if (holder?.id !== document.id) uncovered.push(lineId);
+  }
+  asNeedsPerson(() => checkMergedDocument(form, document, uncovered));
 }
 
 /** Reference data changes rarely (a person adds a payment form); a short cache spares Optima. */
@@ -129,6 +164,15 @@ async function matchLine(
   const readOffer = () => (offer ??= offerDetails(allegro, line.offer.id));
   const found = await matchLineProduct(optima, line, account, policy, readOffer);
   if (found) return { lineItemId: line.id, product: found.product, rule: found.rule };
+  if (isProductSet(line) && policy.productNotFound !== 'lineWithoutCard') {
+    throw new NeedsPersonError(
+      'product-not-found',
+      `lineItems[].offer.productSet: offer ${line.offer.id} "${line.offer.name}" is a set of several products; ` +
+        'no card matches the offer itself and one created from it would carry one product’s EAN. ' +
+        'Link the offer to a set card in Optima, then retry',
+      'product-set',
+    );
+  }
   switch (policy.productNotFound) {
     case 'create':
       return {
@@ -176,7 +220,18 @@ async function matchBuyer(
 ): Promise<ContractorMatch> {
   const identity = contractorIdentity(order, account, policy);
   const linked = await optima.findContractorByLink(identity.linkKey);
-  if (linked) return { contractor: linked, linkKey: identity.linkKey, rule: 'link' };
+  if (linked) {
+    // A private buyer's key made before identities had their own keys may lead to a company card.
+    if (!identity.isCompany && !fitsIdentity(linked, identity)) {
+      throw new NeedsPersonError(
+        'ambiguous-contractor',
+        `this private order's buyer link ${identity.linkKey} leads to contractor ${linked.code} (id ${linked.id}), ` +
+          'which has a NIP: a receipt for a person must not be issued to a company. Link the buyer to their own ' +
+          'private card in Optima, then retry',
+      );
+    }
+    return { contractor: linked, linkKey: identity.linkKey, rule: 'link' };
+  }
 
   const searches: { rule: 'nip' | 'email'; find: () => Promise<ContractorRef[]> }[] = [];
   const nip = identity.nip;
@@ -184,7 +239,7 @@ async function matchBuyer(
   if (policy.matchContractorByEmail)
     searches.push({ rule: 'email', find: () => optima.findContractorsByEmail(identity.email) });
   for (const { rule, find } of searches) {
-    const choice = chooseContractor(await find(), rule);
+    const choice = chooseContractor((await find()).filter((c) => fitsIdentity(c, identity)), rule);
     if (choice.kind === 'ambiguous') throw new NeedsPersonError('ambiguous-contractor', choice.message);
     if (choice.kind === 'one') {
       await optima.linkContractor(identity.linkKey, choice.contractor.id);

@@ -106,9 +106,36 @@ export function buyerParty(order: CheckoutForm): PartyCopy {
   };
 }
 
-/** `buyer:<account>:<buyerId>`, or `guest:<account>:<checkoutFormId>` (guest ids are not stable). */
+/**
+ * Whom the document is issued to, within one Allegro buyer: the person (no suffix, as keys
+ * were before), or a company by its tax id (`:nip:<id>`), else by its name (`:company:<name>`).
+ * One Allegro account may buy privately and for several companies; each is its own card.
+ */
+function identitySuffix(order: CheckoutForm): string {
+  const company = order.invoice?.address?.company;
+  if (!company) return '';
+  const taxId = companyTaxId(company);
+  if (taxId) return `:nip:${taxId}`;
+  return `:company:${transliterate(company.name).trim().toUpperCase().replace(/\s+/g, ' ')}`;
+}
+
+/**
+ * `buyer:<account>:<buyerId>[identity]`, or `guest:<account>:<checkoutFormId>` (guest ids
+ * are not stable; the form has one invoice party).
+ */
 export function contractorLinkKey(order: CheckoutForm, account: string): string {
-  return order.buyer.guest ? `guest:${account}:${order.id}` : `buyer:${account}:${order.buyer.id}`;
+  return order.buyer.guest ? `guest:${account}:${order.id}` : `buyer:${account}:${order.buyer.id}${identitySuffix(order)}`;
+}
+
+/**
+ * A contractor found by e-mail (or NIP) may stand for another identity of the same buyer:
+ * a company card for a private receipt, a private card (or another NIP) for a company invoice.
+ * Only a card with the identity's own NIP (company) or without a NIP (person) fits.
+ */
+export function fitsIdentity(candidate: ContractorRef, identity: Pick<ContractorIdentity, 'isCompany' | 'nip'>): boolean {
+  const candidateNip = candidate.nip ? normaliseNip(candidate.nip) : '';
+  if (!identity.isCompany) return candidateNip === '';
+  return identity.nip !== undefined && candidateNip === identity.nip;
 }
 
 /** Folds Polish, Czech, Slovak and Hungarian letters to ASCII. ł/Ł do not decompose in NFD. */

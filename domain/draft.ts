@@ -8,10 +8,12 @@
  */
 import type { CheckoutForm, CheckoutFormLineItem } from './allegro';
 import { buyerParty, personName } from './contractor';
-import type { NeedsPersonReason } from './errors';
+import { OrderRefusal, type NeedsPersonReason, type RefusalCode } from './errors';
 import { findDeliveryMapping, findPaymentMapping, findWarehouse, sameText } from './mappings';
 import { formatMinor, lineValue } from './money';
-import { parseVatRate } from './products';
+import { checkOrderValues } from './order-checks';
+import { isProductSet, parseVatRate } from './products';
+import { checkPaid, surchargeLines } from './settlement';
 import { vatTable } from './vat';
 import type {
   ContractorRef,
@@ -49,21 +51,23 @@ export interface DraftInput {
 }
 
 export type DraftResult =
-  { ok: true; draft: DocumentDraft } | { ok: false; reason: NeedsPersonReason; message: string };
+  | { ok: true; draft: DocumentDraft }
+  | { ok: false; reason: NeedsPersonReason; code: RefusalCode; field: string; message: string };
 
 export const DEFAULT_TIME_ZONE = 'Europe/Warsaw';
 /** sourceLineId of the delivery cost line. */
 export const DELIVERY_LINE_ID = 'delivery';
 /** DAt_WartoscTxt is nvarchar(1024). */
 const ATTRIBUTE_MAX = 1024;
+/** TrN_Opis is nvarchar(1024). */
+export const DESCRIPTION_MAX = 1024;
+/** Marks text cut to its column. */
+export const CUT_MARKER = '…';
 
-/** Thrown inside the builder only, to leave at the first refusal; never escapes it. */
-class Refusal extends Error {
-  constructor(
-    readonly reason: NeedsPersonReason,
-    message: string,
-  ) {
-    super(message);
+/** A refusal whose code is its reason; thrown inside the builder, returned as a DraftResult. */
+class Refusal extends OrderRefusal {
+  constructor(reason: NeedsPersonReason, field: string, message: string) {
+    super(reason, reason, field, message);
   }
 }
 
@@ -110,7 +114,8 @@ function recipientParty(order: CheckoutForm, buyer: PartyCopy): PartyCopy {
   const company = address.companyName?.trim();
   const pickup = order.delivery?.pickupPoint;
   const pickupName = pickup ? pickup.name?.trim() || pickup.id?.trim() : undefined;
-  const name2 = pickupName || (company ? person : undefined);
+  // The person at a company comes first: a pickup point never replaces a recipient's name.
+  const name2 = company ? person : pickupName;
   return {
     name: company || person,
     ...(name2 ? { name2 } : {}),
@@ -173,17 +178,23 @@ function itemLines(item: CheckoutFormLineItem, match: LineMatch, policy: ImportP
 }
 
 function checkCurrencies(order: CheckoutForm, currency: string): void {
-  const amounts: [string, string][] = [];
-  for (const item of order.lineItems) {
-    amounts.push([`${offerLabel(item)} price`, item.price.currency]);
-    for (const s of item.selectedAdditionalServices ?? [])
-      amounts.push([`${offerLabel(item)} service`, s.price.currency]);
-  }
-  if (order.delivery?.cost) amounts.push(['delivery cost', order.delivery.cost.currency]);
+  const amounts: [string, string, string][] = [];
+  order.lineItems.forEach((item, i) => {
+    amounts.push([`${offerLabel(item)} price`, item.price.currency, `lineItems[${i}].price.currency`]);
+    (item.selectedAdditionalServices ?? []).forEach((s, j) =>
+      amounts.push([
+        `${offerLabel(item)} service`,
+        s.price.currency,
+        `lineItems[${i}].selectedAdditionalServices[${j}].price.currency`,
+      ]),
+    );
+  });
+  if (order.delivery?.cost) amounts.push(['delivery cost', order.delivery.cost.currency, 'delivery.cost.currency']);
   const odd = amounts.find(([, c]) => c !== currency);
   if (odd) {
     throw new Refusal(
       'invalid-order-data',
+      odd[2],
       `The ${odd[0]} is in ${odd[1]} but the order total is in ${currency}; one document has one currency.`,
     );
   }
@@ -199,6 +210,7 @@ function paymentFormId(input: DraftInput): number {
     if (id === undefined) {
       throw new Refusal(
         'unmapped-payment',
+        'import.defaultPaymentForm',
         `"All purchases" mode (import.stage BOUGHT) uses the contractor's default payment form, but contractor ` +
           `${contractor.code} has none` +
           (policy.defaultPaymentForm
@@ -210,13 +222,15 @@ function paymentFormId(input: DraftInput): number {
     return id;
   }
   const payment = order.payment;
-  if (!payment) throw new Refusal('invalid-order-data', `The order has no payment yet (status ${order.status}).`);
+  if (!payment)
+    throw new Refusal('invalid-order-data', 'payment', `The order has no payment yet (status ${order.status}).`);
   const what = `Allegro payment type ${payment.type}${payment.provider ? `, provider ${payment.provider}` : ''}`;
   const mapping = findPaymentMapping(policy.paymentMappings, payment.type, payment.provider);
   if (!mapping) {
     const entry = `{ type: ${payment.type}${payment.provider ? `, provider: ${payment.provider}` : ''}, paymentForm: <Optima payment form> }`;
     throw new Refusal(
       'unmapped-payment',
+      'payment.type',
       `No payment mapping for ${what}: add ${entry} under mappings.payment in the settings file ` +
         `(the "mappings" command appends it), then retry the order.`,
     );
@@ -225,6 +239,7 @@ function paymentFormId(input: DraftInput): number {
   if (id === undefined) {
     throw new Refusal(
       'unmapped-payment',
+      'mappings.payment',
       `${what} is mapped to payment form "${mapping.paymentForm}" (mappings.payment), which Optima does not have ` +
         `(known: ${reference.paymentForms.map((f) => f.name).join(', ') || 'none'}). Fix the mapping or add the form, then retry the order.`,
     );
@@ -241,6 +256,7 @@ function deliveryLine(input: DraftInput): DocumentLineDraft | null {
     if (cost !== 0)
       throw new Refusal(
         'invalid-order-data',
+        'delivery.method',
         `The order charges ${formatMinor(cost)} for delivery but names no delivery method.`,
       );
     return null;
@@ -251,6 +267,7 @@ function deliveryLine(input: DraftInput): DocumentLineDraft | null {
   if (!mapping) {
     throw new Refusal(
       'unmapped-delivery',
+      'delivery.method.id',
       `No delivery mapping for Allegro delivery method "${methodName}" (id ${methodId}): add ` +
         `{ methodId: ${methodId}, methodName: "${methodName}", serviceCode: <Optima service code> } under mappings.delivery ` +
         `in the settings file (the "mappings" command appends it), then retry the order.`,
@@ -260,6 +277,7 @@ function deliveryLine(input: DraftInput): DocumentLineDraft | null {
   if (!service) {
     throw new Refusal(
       'unmapped-delivery',
+      'mappings.delivery',
       `Allegro delivery method "${methodName}" (id ${methodId}) is mapped to service code "${mapping.serviceCode}" ` +
         `(mappings.delivery), which is not a delivery service in Optima. Fix the mapping or add the service, then retry the order.`,
     );
@@ -286,6 +304,7 @@ function warehouseId(input: DraftInput): number | null {
   if (!warehouse) {
     throw new Refusal(
       'optima-rejected',
+      'import.warehouseSymbol',
       `import.warehouseSymbol "${symbol}" is not a warehouse in Optima ` +
         `(known: ${input.reference.warehouses.map((w) => w.symbol).join(', ') || 'none'}). Fix the setting, then retry the order.`,
     );
@@ -312,11 +331,64 @@ function description(order: CheckoutForm, policy: ImportPolicy): string {
   if (pickup) notes.push(pickup);
   const message = order.messageToSeller?.trim();
   if (message) notes.push(`Wiadomość od kupującego: ${message}`);
-  return notes.join('\n');
+  return fitDescription(notes.join('\n'));
+}
+
+/**
+ * TrN_Opis is nvarchar(1024): a longer text (a long buyer's message) is cut here with a visible
+ * marker, rather than silently by the adapter; the full message stays on the Allegro order.
+ */
+export function fitDescription(text: string): string {
+  if (text.length <= DESCRIPTION_MAX) return text;
+  // nvarchar counts UTF-16 units; never leave half of a surrogate pair.
+  let end = DESCRIPTION_MAX - CUT_MARKER.length;
+  if (/[\uD800-\uDBFF]/.test(text[end - 1])) end -= 1;
+  return `${text.slice(0, end)}${CUT_MARKER}`;
+}
+
+/**
+ * A product set (2×A + 3×B) on a card created from the offer would carry product A's EAN
+ * for the whole set; a card found by the offer's own identity (link, signature, id, title)
+ * is the seller's set card. The matcher never looks a set up by EAN (activities).
+ */
+function checkProductSets(order: CheckoutForm, matches: Map<string, LineMatch>): void {
+  order.lineItems.forEach((item, i) => {
+    if (!isProductSet(item) || matches.get(item.id)?.rule !== 'created') return;
+    throw new OrderRefusal(
+      'product-not-found',
+      'product-set',
+      `lineItems[${i}].offer.productSet`,
+      `lineItems[${i}].offer.productSet: ${offerLabel(item)} is a set of ${item.offer.productSet?.products.length} ` +
+        `product(s); one card would carry the first product's EAN. Link the offer to a set card in Optima, then retry the order.`,
+    );
+  });
+}
+
+/**
+ * The document total against Allegro's: goods + delivery + surcharges equals totalToPay, or,
+ * when Allegro's summary leaves the surcharges out, goods + delivery equals it exactly.
+ */
+function checkTotal(order: CheckoutForm, policy: ImportPolicy, parts: { items: Minor; delivery: Minor; surcharges: Minor }) {
+  const currency = order.summary.totalToPay.currency;
+  const base = parts.items + parts.delivery;
+  const grossTotal = base + parts.surcharges;
+  const bought = policy.stage === 'BOUGHT';
+  // "All purchases" mode leaves delivery out, so only the goods can be checked.
+  const expected = bought ? parts.items + parts.surcharges : order.summary.totalToPay.amount;
+  if (grossTotal === expected || (!bought && parts.surcharges > 0 && base === expected)) return grossTotal;
+  throw new Refusal(
+    'total-mismatch',
+    'summary.totalToPay',
+    `Document total ${moneyText(grossTotal, currency)} (goods ${formatMinor(parts.items)} + delivery ` +
+      `${formatMinor(parts.delivery)}${parts.surcharges ? ` = ${formatMinor(base)}, + surcharges ${formatMinor(parts.surcharges)}` : ''}) ` +
+      `differs from Allegro's ${bought ? 'line total' : 'totalToPay'} ` +
+      `${moneyText(expected, currency)}. Nothing was written; check the order in Allegro, then retry it.`,
+  );
 }
 
 function build(input: DraftInput): DocumentDraft {
   const { order, policy } = input;
+  checkOrderValues(order);
   const currency = order.summary.totalToPay.currency;
   checkCurrencies(order, currency);
 
@@ -328,10 +400,12 @@ function build(input: DraftInput): DocumentDraft {
   if (missing.length > 0) {
     throw new Refusal(
       'product-not-found',
+      `lineItems[${order.lineItems.indexOf(missing[0])}].offer.id`,
       `No Optima product for ${missing.map(offerLabel).join('; ')} (tried: ${policy.productMatchOrder.join(', ')}). ` +
         `Create or link the product card (or change import.productNotFound), then retry the order.`,
     );
   }
+  checkProductSets(order, matches);
 
   // Mapping and setting problems first: they are what a person can fix.
   const paymentForm = paymentFormId(input);
@@ -340,19 +414,14 @@ function build(input: DraftInput): DocumentDraft {
 
   const goodsLines = order.lineItems.flatMap((item) => itemLines(item, matches.get(item.id) as LineMatch, policy));
   const itemsTotal = goodsLines.reduce((sum, l) => sum + l.grossValue, 0);
-  const lines = delivery ? [...goodsLines, delivery] : goodsLines;
-  const grossTotal = lines.reduce((sum, l) => sum + l.grossValue, 0);
-
-  // "All purchases" mode leaves delivery out, so only the goods can be checked.
-  const expected = policy.stage === 'BOUGHT' ? itemsTotal : order.summary.totalToPay.amount;
-  if (grossTotal !== expected) {
-    throw new Refusal(
-      'total-mismatch',
-      `Document total ${moneyText(grossTotal, currency)} (goods ${formatMinor(itemsTotal)} + delivery ` +
-        `${formatMinor(delivery?.grossValue ?? 0)}) differs from Allegro's ${policy.stage === 'BOUGHT' ? 'line total' : 'totalToPay'} ` +
-        `${moneyText(expected, currency)}. Nothing was written; check the order in Allegro, then retry it.`,
-    );
-  }
+  const surcharges = surchargeLines(order, policy, input.reference, currency);
+  const lines = [...goodsLines, ...(delivery ? [delivery] : []), ...surcharges];
+  const grossTotal = checkTotal(order, policy, {
+    items: itemsTotal,
+    delivery: delivery?.grossValue ?? 0,
+    surcharges: surcharges.reduce((sum, l) => sum + l.grossValue, 0),
+  });
+  if (policy.stage !== 'BOUGHT') checkPaid(order, grossTotal, currency, policy);
 
   const isCompany = !!order.invoice?.address?.company;
   const buyer = buyerParty(order);
@@ -373,12 +442,7 @@ function build(input: DraftInput): DocumentDraft {
     attributes.push({ code: policy.settingsVersionAttribute, value: input.settingsVersion });
   }
 
-  const date = dateInZone(
-    documentDateInstant(order, policy.documentDateSource, input.importedAt),
-    input.timeZone ?? DEFAULT_TIME_ZONE,
-  );
-  if (!date)
-    throw new Refusal('invalid-order-data', `The ${policy.documentDateSource} date of the order is not a valid date.`);
+  const date = documentDate(input);
 
   return {
     orderId: order.id,
@@ -400,11 +464,35 @@ function build(input: DraftInput): DocumentDraft {
   };
 }
 
+/** The document date (YYYY-MM-DD, a four-digit year), or a refusal naming the source field. */
+function documentDate(input: DraftInput): string {
+  const { order, policy } = input;
+  const instant = documentDateInstant(order, policy.documentDateSource, input.importedAt);
+  const date = dateInZone(instant, input.timeZone ?? DEFAULT_TIME_ZONE);
+  if (date && /^[1-9]\d{3}-\d{2}-\d{2}$/.test(date)) return date;
+  const field =
+    instant === order.payment?.finishedAt
+      ? 'payment.finishedAt'
+      : instant === order.updatedAt
+        ? 'updatedAt'
+        : instant === input.importedAt
+          ? 'importedAt'
+          : 'lineItems[].boughtAt';
+  throw new OrderRefusal(
+    'invalid-order-data',
+    'invalid-date',
+    field,
+    `${field}: "${instant}" gives no document date with a four-digit year.`,
+  );
+}
+
 export function buildDocumentDraft(input: DraftInput): DraftResult {
   try {
     return { ok: true, draft: build(input) };
   } catch (e) {
-    if (e instanceof Refusal) return { ok: false, reason: e.reason, message: e.message };
-    throw e;
+    if (!(e instanceof OrderRefusal)) throw e;
+    // Every refusal names its field, also those whose text reads better without it.
+    const message = e.message.includes(e.field) ? e.message : `${e.message} (${e.field})`;
+    return { ok: false, reason: e.reason, code: e.code, field: e.field, message };
   }
 }

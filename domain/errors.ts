@@ -39,6 +39,7 @@ export class LicenceUnavailableError extends Error {
 export type NeedsPersonReason =
   | 'unmapped-payment'
   | 'unmapped-delivery'
+  | 'unmapped-surcharge'
   | 'product-not-found'
   | 'ambiguous-contractor'
   | 'invalid-order-data'
@@ -46,11 +47,48 @@ export type NeedsPersonReason =
   | 'optima-rejected'
   | 'total-mismatch';
 
+/**
+ * Why an order's own data is refused, finer than NeedsPersonReason: what ops filter on and
+ * what the fuzz run counts. The message of such a refusal names the field (`surcharges[0]`).
+ */
+export type RefusalCode =
+  | NeedsPersonReason
+  | 'negative-amount'
+  | 'amount-out-of-range'
+  | 'quantity-not-whole'
+  | 'unknown-vat-rate'
+  | 'invalid-date'
+  | 'invalid-currency'
+  | 'invalid-nip'
+  | 'paid-differs'
+  | 'unbooked-surcharge'
+  | 'product-set'
+  | 'merged-differs';
+
 /** The order cannot go on without a person; the message says what to fix. */
 export class NeedsPersonError extends Error {
   override readonly name = ERROR_TYPES.needsPerson;
+  readonly code: RefusalCode;
   constructor(
     readonly reason: NeedsPersonReason,
+    message: string,
+    code?: RefusalCode,
+  ) {
+    super(message);
+    this.code = code ?? reason;
+  }
+}
+
+/**
+ * A pure domain function refusing an order: the reason (what kind of person is needed),
+ * the code (what exactly is wrong) and the field of the checkout form or setting concerned.
+ */
+export class OrderRefusal extends Error {
+  override readonly name = 'OrderRefusal';
+  constructor(
+    readonly reason: NeedsPersonReason,
+    readonly code: RefusalCode,
+    readonly field: string,
     message: string,
   ) {
     super(message);

@@ -126,8 +126,12 @@ export async function matchLineProduct(
     const linked = await firstHit(cards, [{ step: 'link', value: linkKey }], linkKey);
     if (linked) return linked;
   }
-  const lookups = productLookups(line, await readOffer(), account, policy);
-  return firstHit(cards, linkFirst ? lookups.filter((l) => l.step !== 'link') : lookups, linkKey);
+  // A set's EAN is its first product's: only the offer's own identity may find its card.
+  const set = isProductSet(line);
+  const lookups = productLookups(line, await readOffer(), account, policy).filter(
+    (l) => !(linkFirst && l.step === 'link') && !(set && l.step === 'ean'),
+  );
+  return firstHit(cards, lookups, linkKey);
 }
 
 /** The card of an offer (`import-offers`): the same lookups, with the offer's current values. */
@@ -178,4 +182,13 @@ export function newProductDraft(
     priceTypeNumber: policy.newProduct.priceTypeNumber,
     isService: false,
   };
+}
+
+/**
+ * An offer selling several products at once (`offer.productSet`: 2×A + 3×B). One product
+ * card cannot stand for it: the first product's EAN would name the whole set.
+ */
+export function isProductSet(line: CheckoutFormLineItem): boolean {
+  const products = line.offer.productSet?.products ?? [];
+  return products.length > 1 || products.some((p) => (p.quantity ?? 1) > 1);
 }

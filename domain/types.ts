@@ -58,7 +58,8 @@ export interface PartyCopy {
 /** What a new Optima contractor (CDN.Kontrahenci) is made from. */
 export interface ContractorDraft {
   /**
-   * The integrator's link key, unique: `buyer:<account>:<buyerId>` for registered buyers,
+   * The integrator's link key, unique: `buyer:<account>:<buyerId>` for registered buyers
+   * buying privately, `…:nip:<taxId>` appended for a company (domain/contractor.ts),
    * `guest:<account>:<checkoutFormId>` for guests (a guest's id is not stable across orders).
    * Creating with a key that is already linked returns the linked contractor (idempotent).
    */
@@ -320,6 +321,10 @@ export interface ImportPolicy {
   deliveryMappings: DeliveryMapping[];
   /** Mag_Symbol; absent: the operator's default warehouse. */
   warehouseSymbol?: string;
+  /** Twr_Kod of the service card surcharges are booked on; absent: orders with surcharges wait. */
+  surchargeServiceCode?: string;
+  /** Paid amount differing from the document total: wait (absent = wait) or book the order's figures. */
+  paidAmountMismatch?: 'wait' | 'book';
   cancelledAfterDocument: 'annotate' | 'cancel';
   markProcessing: boolean;
   licenceRetryDelaySeconds: number;

@@ -158,7 +158,11 @@ class OrderJourney {
 
     // Merged payment: a new form carries the line ids of an order that already has a document.
     const existing = await this.step('findExistingDocument', () =>
-      findExistingDocument({ ...this.ref, lineIds: form.lineItems.map((line) => line.id) }),
+      findExistingDocument({
+        ...this.ref,
+        lineIds: form.lineItems.map((line) => line.id),
+        totalToPay: form.summary.totalToPay,
+      }),
     );
     if (existing) {
       this.document = existing.document;

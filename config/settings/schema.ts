@@ -202,6 +202,10 @@ const ImportSchema = z.strictObject({
     .prefault({}),
   defaultPaymentForm: text.optional(),
   warehouseSymbol: text.max(20).optional(),
+  /** Twr_Kod of the service card surcharges (extra payments) are booked on; absent: such orders wait. */
+  surchargeServiceCode: text.max(50).optional(),
+  /** Paid amount differing from the document: wait for a person, or book the order's figures. */
+  paidAmountMismatch: z.enum(['wait', 'book']).default('wait'),
   cancelledAfterDocument: z.enum(['annotate', 'cancel']).default('annotate'),
   markProcessing: z.boolean().default(false),
   licenceRetryDelaySeconds: z.int().min(5).default(120),

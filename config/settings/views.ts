@@ -11,7 +11,8 @@ const REDACTED = '***';
 
 /** The import rules one order's workflow gets; mappings not filled in yet are left out. */
 export function toImportPolicy(settings: Settings): ImportPolicy {
-  const { initialSync: _initialSync, defaultPaymentForm, warehouseSymbol, ...rules } = settings.import;
+  const { initialSync: _initialSync, defaultPaymentForm, warehouseSymbol, surchargeServiceCode, ...rules } =
+    settings.import;
   return {
     ...rules,
     newProduct: { ...rules.newProduct },
@@ -19,6 +20,7 @@ export function toImportPolicy(settings: Settings): ImportPolicy {
     contractorCodeTemplate: { ...rules.contractorCodeTemplate },
     ...(defaultPaymentForm ? { defaultPaymentForm } : {}),
     ...(warehouseSymbol ? { warehouseSymbol } : {}),
+    ...(surchargeServiceCode ? { surchargeServiceCode } : {}),
     paymentMappings: settings.mappings.payment
       .filter((m) => m.paymentForm !== '')
       .map((m) => ({ type: m.type, ...(m.provider ? { provider: m.provider } : {}), paymentForm: m.paymentForm })),

@@ -95,12 +95,26 @@ export function policy(overrides: Partial<ImportPolicy> = {}): ImportPolicy {
       ...DEMO_DELIVERY_METHODS.map((m) => ({ methodId: m.id, methodName: m.name, serviceCode: m.optimaServiceCode })),
       ...EXAMPLE_DELIVERY_METHODS,
     ],
+    surchargeServiceCode: SURCHARGE_SERVICE.code,
+    // The docs' hand-made sample states 246.90 paid for 370.35 to pay; the shape tests build it
+    // anyway. Tests of the paid check use the default (wait) explicitly.
+    paidAmountMismatch: 'book',
     cancelledAfterDocument: 'annotate',
     markProcessing: false,
     licenceRetryDelaySeconds: 120,
     ...overrides,
   };
 }
+
+/** The service card surcharges are booked on. */
+export const SURCHARGE_SERVICE: ProductRef = {
+  id: 950,
+  code: 'DOPLATA',
+  name: 'Dopłata Allegro',
+  unit: 'usł',
+  vatRate: 23,
+  isService: true,
+};
 
 export const reference: OptimaReferenceData = {
   paymentForms: DEMO_PAYMENT_FORMS.map((f, i) => ({ id: 10 + i, ...f })),
@@ -111,7 +125,7 @@ export const reference: OptimaReferenceData = {
     unit: 'usł',
     vatRate: 23,
     isService: true,
-  })),
+  })).concat(SURCHARGE_SERVICE),
   warehouses: [
     { id: 1, symbol: 'MAGAZYN', name: 'Magazyn główny' },
     { id: 2, symbol: 'ALLEGRO', name: 'Magazyn Allegro' },

@@ -13,7 +13,9 @@ import type { ProductRef } from '../../domain/types';
 import { changed, exampleForm, policy } from './fixtures';
 
 const form = exampleForm('docs-response-sample.json').form; // has external.id and tax
-const line = form.lineItems[0];
+// The sample's line is a product set (1×A + 2×B); most tests here need a single product.
+const setLine = form.lineItems[0];
+const line = { ...setLine, offer: { ...setLine.offer, productSet: null } };
 const offer: OfferDetails = {
   offerId: line.offer.id,
   name: 'Current offer title',
@@ -157,6 +159,16 @@ describe('matchLineProduct', () => {
     expect(match).toMatchObject({ rule: 'externalId', product: { id: 3 } });
     expect(asked).toEqual(['link', 'ean', 'code']);
     expect(links).toEqual([[key, 3]]);
+  });
+
+  test("a product set's card is never looked up by EAN: the first product's EAN would name the whole set", async () => {
+    const { cards, asked } = fakeCards({ ean: offer.ean, code: 'AH-129834' });
+    const single = await matchLineProduct(cards, line, 'shop', policy(), () => Promise.resolve(offer));
+    expect(single?.rule).toBe('ean');
+    asked.length = 0;
+    const set = await matchLineProduct(cards, setLine, 'shop', policy(), () => Promise.resolve(offer));
+    expect(set).toMatchObject({ rule: 'externalId', product: { id: 3 } });
+    expect(asked).not.toContain('ean');
   });
 });
 

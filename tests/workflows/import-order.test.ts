@@ -328,7 +328,7 @@ describe('merged payments', () => {
     ).toEqual(['KUB-350-KRK', 'HER-EG-100']);
   });
 
-  test('a new form whose lines already have a document (imported at FILLED_IN) is linked to it: no second document', async () => {
+  test('a new form with more lines than the document already holding one of them waits, naming the lines not on it; no second document', async () => {
     const early = { ...env.policy, stage: 'FILLED_IN' as const };
     const a = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000001' }], status: 'FILLED_IN' });
     const b = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000002' }], status: 'FILLED_IN' });
@@ -337,11 +337,14 @@ describe('merged payments', () => {
     const documentsBefore = countRows(env, 'CDN.TraNag');
 
     const merged = env.simulator.admin.merge([a, b]);
-    const result = await (await start(merged)).result();
-    expect(result).toMatchObject({ status: 'Imported', documentNumber: imported.documentNumber });
-    expect(result.reason).toMatch(/merged payment/);
+    const handle = await start(merged);
+    const stuck = await progressWhen(handle, (p) => p.status === 'NeedsAttention', 'the merged form to wait');
+    const bLine = env.simulator.admin.getOrder(merged)!.lineItems[1].id;
+    expect(stuck.reason).toMatch(/^total-mismatch: lineItems\[1\]\.id: /);
+    expect(stuck.reason).toContain(bLine);
+    expect(stuck.reason).toContain(imported.documentNumber!);
     expect(countRows(env, 'CDN.TraNag')).toBe(documentsBefore);
-    void b;
+    await handle.terminate('test done');
   });
 });
 
