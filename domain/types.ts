@@ -30,6 +30,20 @@ export type OrderStatus =
   | 'Superseded' // merged into another checkout form
   | 'Skipped';
 
+/** Every order status, in the order an operator reads them (a Record: the compiler checks it is complete). */
+const STATUS_RANK: Record<OrderStatus, number> = {
+  NeedsAttention: 0,
+  Waiting: 1,
+  Fetching: 2,
+  Imported: 3,
+  Cancelled: 4,
+  Superseded: 5,
+  Skipped: 6,
+};
+export const ORDER_STATUSES: readonly OrderStatus[] = (Object.keys(STATUS_RANK) as OrderStatus[]).sort(
+  (a, b) => STATUS_RANK[a] - STATUS_RANK[b],
+);
+
 /** Search attributes registered on the Temporal namespace. No personal data here. */
 export const SEARCH_ATTRIBUTES = {
   orderId: 'AllegroOrderId', // Keyword

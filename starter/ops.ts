@@ -5,8 +5,7 @@
  * message instead of a hang.
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { OrderStatus } from '../domain/types';
-import { SEARCH_ATTRIBUTES } from '../domain/types';
+import { ORDER_STATUSES, SEARCH_ATTRIBUTES, type OrderStatus } from '../domain/types';
 import {
   orderProgressQuery,
   orderWorkflowId,
@@ -29,20 +28,6 @@ export const WORKFLOW_TYPES = { poller: 'pollAllegroEvents', order: 'importOrder
 
 /** How long a query or update may wait for a worker to answer. */
 export const ANSWER_TIMEOUT_MS = 15_000;
-
-/** Every order status, in the order `status` lists them (a Record: the compiler checks it is complete). */
-const STATUS_RANK: Record<OrderStatus, number> = {
-  NeedsAttention: 0,
-  Waiting: 1,
-  Fetching: 2,
-  Imported: 3,
-  Cancelled: 4,
-  Superseded: 5,
-  Skipped: 6,
-};
-export const ORDER_STATUSES = (Object.keys(STATUS_RANK) as OrderStatus[]).sort(
-  (a, b) => STATUS_RANK[a] - STATUS_RANK[b],
-);
 
 export class NoWorkerAnswerError extends Error {
   override readonly name = 'NoWorkerAnswerError';

@@ -12,7 +12,7 @@ import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { TokenStore } from '../activities/allegro/token-store';
 import { ERROR_TYPES } from '../domain/errors';
-import type { OrderStatus } from '../domain/types';
+import { ORDER_STATUSES } from '../domain/types';
 import { pollerStatusQuery, pollerWorkflowId } from '../workflows/definitions';
 
 /** Allegro's refresh token lives 3 months from its issue (Allegro's OAuth documentation). */
@@ -21,16 +21,6 @@ const REFRESH_TOKEN_DAYS = 90;
 const LAG_SAMPLE = 1000;
 
 export const metricsRegistry = new Registry();
-
-const ORDER_STATUSES: readonly OrderStatus[] = [
-  'Fetching',
-  'Waiting',
-  'NeedsAttention',
-  'Imported',
-  'Cancelled',
-  'Superseded',
-  'Skipped',
-];
 
 const allegroThrottled = new Counter({
   name: 'ao_allegro_throttled_total',

@@ -1,5 +1,5 @@
 /** status: the poller's state and the account's orders by status, with the waiting ones' reasons. */
-import type { OrderStatus } from '../../domain/types';
+import { ORDER_STATUSES, type OrderStatus } from '../../domain/types';
 import type { PollerStatus } from '../../workflows/definitions';
 import { EXIT, flag, positiveIntOption, TOOL, type CommandSpec } from '../command';
 import { renderTable } from '../output';
@@ -8,7 +8,6 @@ import {
   describePoller,
   executionText,
   listWaitingOrders,
-  ORDER_STATUSES,
   pollerStatusLines,
   queryPollerStatus,
   type WaitingOrder,

@@ -8,10 +8,9 @@ import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { EncryptionCodec } from '../../encryption/codec';
 import { startCodecServer, type RunningCodecServer } from '../../encryption/codec-server';
 import { codecKeysFromEnvironment } from '../../encryption/keys';
-import { cachedCliPath, findOnPath } from '../../scripts/temporal-cli';
 import { orderWorkflowId } from '../../workflows/definitions';
 import { importOrder } from '../../workflows/import-order';
-import { testAddress, testNamespace } from '../harness/temporal';
+import { temporalCliBinary, testAddress, testNamespace } from '../harness/temporal';
 import { startEnv, type TestEnv } from '../workflows/env';
 
 const run = promisify(execFile);
@@ -54,7 +53,7 @@ describe('buyer data in Temporal histories', () => {
    * every payload's data decoded from base64 (the CLI prints payload bytes in base64).
    */
   async function showHistory(workflowId: string, extra: string[] = []): Promise<string> {
-    const binary = findOnPath('temporal') ?? cachedCliPath();
+    const binary = temporalCliBinary();
     const { stdout } = await run(
       binary,
       [

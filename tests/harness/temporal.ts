@@ -18,6 +18,12 @@ import {
 import { WORKFLOWS_INDEX } from './paths';
 import type { DataConverter } from '@temporalio/common';
 import { dataConverterFromEnvironment } from '../../encryption/data-converter';
+import { cachedCliPath, findOnPath } from '../../scripts/temporal-cli';
+
+/** The `temporal` CLI binary tests drive, as an operator would: the one on PATH, else ours in the cache. */
+export function temporalCliBinary(): string {
+  return findOnPath('temporal') ?? cachedCliPath();
+}
 
 export function testAddress(): string {
   const address = process.env.TEMPORAL_TEST_ADDRESS;

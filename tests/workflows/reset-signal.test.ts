@@ -4,17 +4,16 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cachedCliPath, findOnPath } from '../../scripts/temporal-cli';
 import { pollerStatusQuery, pollerWorkflowId, type PollerStatus } from '../../workflows/definitions';
 import { pollAllegroEvents } from '../../workflows/poller';
-import { testAddress, testNamespace } from '../harness/temporal';
+import { temporalCliBinary, testAddress, testNamespace } from '../harness/temporal';
 import { eventually, startEnv, type TestEnv } from './env';
 
 const run = promisify(execFile);
 
 /** `temporal workflow signal …` exactly as the README's runbook shows it. */
 async function signal(workflowId: string, name: string, input?: unknown): Promise<void> {
-  const binary = findOnPath('temporal') ?? cachedCliPath();
+  const binary = temporalCliBinary();
   await run(binary, [
     'workflow',
     'signal',
