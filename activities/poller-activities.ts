@@ -136,8 +136,24 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     },
 
     async readOrderEvents({ account, from, limit }) {
-      const events = await deps.allegro(account).getOrderEvents({ ...(from !== null ? { from } : {}), limit });
-      return events.map(toPolledEvent);
+      const entries = await deps.allegro(account).getOrderEventEntries({ ...(from !== null ? { from } : {}), limit });
+      const events: PolledEvent[] = [];
+      let previous = from;
+      for (const entry of entries) {
+        if ('event' in entry) {
+          events.push(toPolledEvent(entry.event));
+          previous = entry.event.id;
+          continue;
+        }
+        const { id, reason } = entry.rejected;
+        log().warn('order event skipped: it failed validation', { account, eventId: id, reason });
+        // An id-less event is placed at the id before it, so the cursor never moves backwards.
+        const at = id ?? previous;
+        if (at === null) continue;
+        events.push({ id: at, type: '', occurredAt: '', lineItemIds: [], rejected: reason });
+        previous = at;
+      }
+      return events;
     },
 
     async locateEventCursor({ account, date, pageSize }) {

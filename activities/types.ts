@@ -81,6 +81,11 @@ export interface PolledEvent {
   /** Absent on events without a checkout form: nothing to dispatch. */
   checkoutFormId?: string;
   lineItemIds: string[];
+  /**
+   * The event failed validation: skipped (not dispatched), counted and logged by the poller;
+   * the cursor still moves past it. Without a readable id it carries the id before it.
+   */
+  rejected?: string;
 }
 
 export interface DispatchInput extends PinnedPolicy {

@@ -148,6 +148,10 @@ export interface PollerState {
   ordersAlreadyDone?: number;
   /** Line item id → checkout form id of orders not yet paid, to spot merged payments. */
   unpaidLines?: Record<string, string>;
+  /** Events that failed validation: skipped (no order started), the cursor moved past them. */
+  eventsRejected?: number;
+  /** The latest of them, for ops to look up in the journal. */
+  lastRejectedEvent?: { id: string; reason: string };
   /** The last failure of a run (it is retried at the next run). */
   lastError?: string | null;
   /** The latest reset asked for (by the `reset` signal or update) and what became of it. */

@@ -265,6 +265,7 @@ class Poller {
           limit: pageSize,
         });
         if (events.length === 0) break;
+        this.noteRejected(events);
         const superseded = this.noteUnpaidLines(events);
         const result = await dispatchOrderEvents({
           account,
@@ -275,7 +276,8 @@ class Poller {
         });
         if (result.cursor !== null) this.state.cursor = result.cursor;
         this.state.eventsSeen += events.length;
-        this.state.lastEventAt = events[events.length - 1].occurredAt;
+        const lastValid = events.filter((event) => !event.rejected).pop();
+        if (lastValid) this.state.lastEventAt = lastValid.occurredAt;
         this.state.ordersStarted += result.dispatched;
         this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + result.alreadyDone;
         const more = events.length >= pageSize;
@@ -292,6 +294,16 @@ class Poller {
       this.waitingOrders = await countWaitingOrders({ account });
     } catch (error) {
       log.warn('could not count waiting orders', { account, error: messageOf(error) });
+    }
+  }
+
+  /** A malformed event never stalls the journal: it is skipped, counted and logged with its id. */
+  private noteRejected(events: PolledEvent[]): void {
+    for (const { id, rejected } of events) {
+      if (rejected === undefined) continue;
+      this.state.eventsRejected = (this.state.eventsRejected ?? 0) + 1;
+      this.state.lastRejectedEvent = { id, reason: rejected };
+      log.warn('order event skipped: it failed validation', { account: this.input.account, eventId: id, reason: rejected });
     }
   }
 

@@ -36,6 +36,7 @@ export function createAdmin(sim: {
     },
     advance: (id, to) => store.advance(id, to),
     repeatReadyEvent: (id) => store.repeatReadyEvent(id),
+    addMalformedEvent: (id, fields) => store.addMalformedEvent(id, fields),
     cancel: (id, by) => store.cancel(id, by),
     merge: (ids, status) => store.merge(ids, status),
     backdate: (id, date) => store.backdate(id, toDate(date)),

@@ -61,6 +61,8 @@ export interface SimulatorAdmin {
   addOrders(n: number, opts?: AddOrdersOptions): string[];
   advance(orderId: string, toStatus: Exclude<FormStage, 'BOUGHT'>): void;
   repeatReadyEvent(orderId: string): string;
+  /** Adds an event for the order with these fields replaced (undefined removes one): a malformed journal entry. */
+  addMalformedEvent(orderId: string, fields: Record<string, unknown>): void;
   cancel(orderId: string, by: 'BUYER' | 'AUTO'): void;
   merge(orderIds: string[], status?: 'FILLED_IN' | 'READY_FOR_PROCESSING'): string;
   backdate(orderId: string, date: Date | string): void;

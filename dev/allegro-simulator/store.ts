@@ -69,6 +69,8 @@ interface JournalEntry {
   type: EventType;
   orderId: string;
   order: WireEventOrder;
+  /** A fault for tests: these fields replace the event's (undefined removes one). */
+  malformed?: Record<string, unknown>;
 }
 
 export interface EventQuery {
@@ -179,6 +181,13 @@ export class OrderStore {
     order.status = 'CANCELLED';
     this.changed(order, now);
     this.emit(order, by === 'BUYER' ? 'BUYER_CANCELLED' : 'AUTO_CANCELLED', now);
+  }
+
+  /** An event for the order that breaks the spec (e.g. `{ type: undefined }`): a journal fault for tests. */
+  addMalformedEvent(id: string, fields: Record<string, unknown>): void {
+    const { order } = this.entry(id);
+    const entry = this.emit(order, 'FULFILLMENT_STATUS_CHANGED', this.now());
+    entry.malformed = fields;
   }
 
   /** Another READY_FOR_PROCESSING for the latest one: new id, same occurredAt and revision. */
@@ -301,7 +310,8 @@ export class OrderStore {
     for (; i < this.journal.length && out.length < q.limit; i++) {
       const e = this.journal[i];
       if (e.at < cutoff || (q.types && !q.types.has(e.type))) continue;
-      out.push({ id: String(e.id), occurredAt: e.occurredAt, type: e.type, order: e.order });
+      const event: WireEvent = { id: String(e.id), occurredAt: e.occurredAt, type: e.type, order: e.order };
+      out.push(e.malformed ? malform(event, e.malformed) : event);
     }
     return out;
   }
@@ -418,4 +428,10 @@ export class OrderStore {
     }
     return lo;
   }
+}
+
+function malform(event: WireEvent, fields: Record<string, unknown>): WireEvent {
+  const copy: Record<string, unknown> = { ...event, ...fields };
+  for (const [key, value] of Object.entries(fields)) if (value === undefined) delete copy[key];
+  return copy as unknown as WireEvent;
 }

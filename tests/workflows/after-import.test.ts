@@ -1,0 +1,81 @@
+/**
+ * Orders are never left behind, on the real dev server: a malformed journal event does not
+ * stall the poller, a cancellation Allegro has not applied yet is re-checked, and the sweep
+ * re-reads orders changed on Allegro after their import.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  orderWorkflowId,
+  pollerStatusQuery,
+  pollerWorkflowId,
+  type PollerInput,
+  type PollerStatus,
+} from '../../workflows/definitions';
+import { importOrder } from '../../workflows/import-order';
+import { pollAllegroEvents } from '../../workflows/poller';
+import { documentsOf, eventually, replayRunsOfThisFile, startEnv, type TestEnv } from './env';
+
+let env: TestEnv;
+beforeEach(async () => {
+  env = await startEnv();
+});
+afterEach(async () => {
+  await env.close();
+});
+
+async function startPoller(input: Partial<PollerInput> = {}): Promise<WorkflowHandle<typeof pollAllegroEvents>> {
+  return env.client.workflow.start(pollAllegroEvents, {
+    taskQueue: env.taskQueue,
+    workflowId: pollerWorkflowId(env.account),
+    args: [
+      {
+        account: env.account,
+        policy: env.policy,
+        schedule: { kind: 'interval', seconds: 1 },
+        pageSize: 100,
+        initialSync: 'now',
+        ...input,
+      },
+    ],
+  });
+}
+
+function statusWhen(poller: WorkflowHandle, test: (s: PollerStatus) => boolean, what: string): Promise<PollerStatus> {
+  return eventually(async () => {
+    const status = await poller.query(pollerStatusQuery);
+    return test(status) ? status : undefined;
+  }, what);
+}
+
+async function imported(orderId: string) {
+  const handle = env.client.workflow.getHandle<typeof importOrder>(orderWorkflowId(env.account, orderId));
+  return eventually(async () => handle.result(), `order ${orderId} to finish`);
+}
+
+describe('the poller and a malformed event', () => {
+  test('an event without `type` is skipped with its id and reason; the orders around it are imported', async () => {
+    const poller = await startPoller();
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    await poller.signal('pause');
+    const before = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    env.simulator.admin.addMalformedEvent(before, { type: undefined });
+    const after = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    await poller.signal('resume');
+
+    expect(await imported(before)).toMatchObject({ status: 'Imported' });
+    expect(await imported(after)).toMatchObject({ status: 'Imported' });
+    expect(documentsOf(env, [before, after])).toHaveLength(2);
+    const status = await statusWhen(poller, (s) => (s.eventsRejected ?? 0) > 0, 'the rejected event to be counted');
+    expect(status.eventsRejected).toBe(1);
+    expect(status.lastRejectedEvent?.reason).toMatch(/^type: /);
+    expect(status.lastRejectedEvent?.id).toMatch(/^\d+$/);
+    expect(BigInt(status.cursor!)).toBeGreaterThan(BigInt(status.lastRejectedEvent!.id));
+    expect(status.lastError ?? null).toBeNull();
+    await poller.terminate('test done');
+  });
+});
+
+test('the runs of this file replay without a determinism error', async () => {
+  const { failures } = await replayRunsOfThisFile();
+  expect(failures).toEqual([]);
+});
