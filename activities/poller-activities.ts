@@ -15,12 +15,14 @@ import type { OrderEvent } from '../domain/allegro';
 import { SEARCH_ATTRIBUTES, statusesFrom, type ImportPolicy } from '../domain/types';
 import {
   cancelOrderWorkflowId,
+  orderEventSignal,
   orderWorkflowId,
   supersededSignal,
   type OrderEventSignal,
   type OrderTiming,
 } from '../workflows/definitions';
-import type { cancelImportedOrder, importOrder } from '../workflows/import-order';
+import type { cancelImportedOrder } from '../workflows/after-import';
+import type { importOrder } from '../workflows/import-order';
 import { ACCOUNT, ORDER_ID, ORDER_STATUS } from '../workflows/search-attributes';
 import { mapLimited } from './concurrency';
 import type { ActivityDeps } from './deps';
@@ -93,7 +95,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       if (
         CANCEL_EVENT_TYPES.has(event.type) &&
-        (await startCancellation(account, checkoutFormId, event.type, policy))
+        (await startCancellation(account, checkoutFormId, event, policy, timing))
       ) {
         return 'cancellationStarted';
       }
@@ -101,32 +103,59 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     }
   }
 
-  /** A cancel event after the order's workflow completed with a document: the short cancel path. */
+  /**
+   * A cancel event after the order's workflow completed with a document: the short cancel
+   * path, or a signal to the one already re-checking. A run that ended without cancelling
+   * (Allegro had not applied it) does not make a later cancel event count as done.
+   */
   async function startCancellation(
     account: string,
     checkoutFormId: string,
-    eventType: string,
+    event: OrderEventSignal,
     policy: ImportPolicy | undefined,
+    timing: OrderTiming | undefined,
   ): Promise<boolean> {
     const order = await deps.temporal.workflow.getHandle(orderWorkflowId(account, checkoutFormId)).describe();
     if (order.typedSearchAttributes.get(ORDER_STATUS) !== 'Imported') return false;
-    try {
-      await deps.temporal.workflow.start<typeof cancelImportedOrder>('cancelImportedOrder', {
-        workflowId: cancelOrderWorkflowId(account, checkoutFormId),
+    const workflowId = cancelOrderWorkflowId(account, checkoutFormId);
+    const previous = await deps.temporal.workflow
+      .getHandle(workflowId)
+      .describe()
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return null;
+        throw error;
+      });
+    if (
+      previous &&
+      previous.status.name !== 'RUNNING' &&
+      previous.typedSearchAttributes.get(ORDER_STATUS) === 'Cancelled'
+    )
+      return false;
+    await deps.temporal.workflow.signalWithStart<typeof cancelImportedOrder, [OrderEventSignal]>(
+      'cancelImportedOrder',
+      {
+        workflowId,
         taskQueue: deps.taskQueue,
-        args: [{ account, checkoutFormId, ...(policy ? { policy } : {}), eventType }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        args: [
+          {
+            account,
+            checkoutFormId,
+            ...(policy ? { policy } : {}),
+            ...(timing ? { timing } : {}),
+            eventType: event.type,
+          },
+        ],
+        signal: orderEventSignal,
+        signalArgs: [event],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         typedSearchAttributes: [
           { key: ORDER_ID, value: checkoutFormId },
           { key: ACCOUNT, value: account },
         ],
-      });
-      log().info('cancellation of an imported order started', { account, checkoutFormId });
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
-      throw error;
-    }
+      },
+    );
+    log().info('cancellation of an imported order started', { account, checkoutFormId });
+    return true;
   }
 
   return {

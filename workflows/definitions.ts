@@ -59,6 +59,11 @@ export interface OrderTiming {
    * when Temporal suggests it: a wait of days must not grow one history without end. Default 500.
    */
   waitsBeforeContinueAsNew?: number;
+  /**
+   * A cancel event whose form does not read CANCELLED yet (Allegro applies it a moment later)
+   * is re-checked this long before the cancel workflow gives up; the sweep covers later. Default 7 days.
+   */
+  cancelRecheckForSeconds?: number;
 }
 
 export interface OrderResume {
@@ -74,6 +79,8 @@ export interface CancelImportedOrderInput {
   policy?: ImportPolicy;
   /** BUYER_CANCELLED or AUTO_CANCELLED: noted on the document. */
   eventType?: string;
+  /** Timers (the re-check of a cancellation not applied yet); tests shorten them. */
+  timing?: OrderTiming;
 }
 
 export interface ImportOrderResult {

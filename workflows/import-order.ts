@@ -67,17 +67,6 @@ export async function importOrder(input: ImportOrderInput): Promise<ImportOrderR
   }
 }
 
-/** A BUYER_CANCELLED / AUTO_CANCELLED event for an order whose workflow already finished. */
-export async function cancelImportedOrder(input: CancelImportedOrderInput): Promise<ImportOrderResult> {
-  const journey = new OrderJourney(input, { continueAsNew: false });
-  const order = await journey.read();
-  // Events are hints: only a form that Allegro shows as CANCELLED cancels a document.
-  if (order === 'gone' || order.status !== 'CANCELLED') {
-    return journey.end('Skipped', `the order is ${order === 'gone' ? 'gone' : order.status} on Allegro, not cancelled`);
-  }
-  return journey.cancel();
-}
-
 type StepName =
   | 'fetch'
   | 'findExistingDocument'
@@ -91,7 +80,8 @@ class JourneyInterrupted extends Error {}
 
 type AtStage = { kind: 'ready'; order: CheckoutForm } | { kind: 'ended'; result: ImportOrderResult };
 
-class OrderJourney {
+/** Also drives the short workflows after an import (workflows/after-import.ts). */
+export class OrderJourney {
   private readonly rules: JourneyRules;
   private readonly ref: OrderRef;
   private readonly recheckMs: number;
@@ -258,6 +248,15 @@ class OrderJourney {
       if (failureOf(error)?.type === ERROR_TYPES.orderGone) return 'gone';
       throw error;
     }
+  }
+
+  /** Waiting, visibly, for the next event of this order or the re-check timer (at most `untilMs`). */
+  async waitForNews(reason: string, untilMs: number): Promise<void> {
+    const ms = Math.max(1, Math.min(this.recheckMs, untilMs - Date.now()));
+    this.setStatus('Waiting', reason);
+    this.progress.nextAttemptAt = new Date(Date.now() + ms).toISOString();
+    await condition(() => this.eventsSinceRead > 0, ms);
+    this.progress.nextAttemptAt = undefined;
   }
 
   /** The order is cancelled on Allegro: annotate or cancel its document if it has one. */

@@ -63,7 +63,9 @@ export interface SimulatorAdmin {
   repeatReadyEvent(orderId: string): string;
   /** Adds an event for the order with these fields replaced (undefined removes one): a malformed journal entry. */
   addMalformedEvent(orderId: string, fields: Record<string, unknown>): void;
-  cancel(orderId: string, by: 'BUYER' | 'AUTO'): void;
+  /** `applied: false`: only the event, the form keeps its status until applyCancellation(). */
+  cancel(orderId: string, by: 'BUYER' | 'AUTO', options?: { applied?: boolean }): void;
+  applyCancellation(orderId: string): void;
   merge(orderIds: string[], status?: 'FILLED_IN' | 'READY_FOR_PROCESSING'): string;
   backdate(orderId: string, date: Date | string): void;
   startStream(opts: { perSecond: number; status?: FormStatus }): void;

@@ -174,13 +174,22 @@ export class OrderStore {
     this.emit(order, to, now);
   }
 
-  cancel(id: string, by: 'BUYER' | 'AUTO'): void {
+  /**
+   * `applied: false`: the race seen on Allegro, the event comes while the form still reads its
+   * old status; applyCancellation() changes the form later, without another event.
+   */
+  cancel(id: string, by: 'BUYER' | 'AUTO', applied = true): void {
     const { order } = this.entry(id);
     if (order.status === 'CANCELLED') throw new Error(`order ${id} is already cancelled`);
     const now = this.now();
-    order.status = 'CANCELLED';
-    this.changed(order, now);
+    if (applied) this.applyCancellation(id);
     this.emit(order, by === 'BUYER' ? 'BUYER_CANCELLED' : 'AUTO_CANCELLED', now);
+  }
+
+  applyCancellation(id: string): void {
+    const { order } = this.entry(id);
+    order.status = 'CANCELLED';
+    this.changed(order, this.now());
   }
 
   /** An event for the order that breaks the spec (e.g. `{ type: undefined }`): a journal fault for tests. */

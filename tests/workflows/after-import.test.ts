@@ -5,12 +5,15 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import {
+  cancelOrderWorkflowId,
+  orderProgressQuery,
   orderWorkflowId,
   pollerStatusQuery,
   pollerWorkflowId,
   type PollerInput,
   type PollerStatus,
 } from '../../workflows/definitions';
+import { cancelImportedOrder } from '../../workflows/after-import';
 import { importOrder } from '../../workflows/import-order';
 import { pollAllegroEvents } from '../../workflows/poller';
 import { documentsOf, eventually, replayRunsOfThisFile, startEnv, type TestEnv } from './env';
@@ -71,6 +74,56 @@ describe('the poller and a malformed event', () => {
     expect(status.lastRejectedEvent?.id).toMatch(/^\d+$/);
     expect(BigInt(status.cursor!)).toBeGreaterThan(BigInt(status.lastRejectedEvent!.id));
     expect(status.lastError ?? null).toBeNull();
+    await poller.terminate('test done');
+  });
+});
+
+describe('a cancellation Allegro has not applied yet', () => {
+  function cancellation(orderId: string) {
+    return env.client.workflow.getHandle<typeof cancelImportedOrder>(cancelOrderWorkflowId(env.account, orderId));
+  }
+
+  test('is re-checked until the form reads CANCELLED, then the document is annotated', async () => {
+    const poller = await startPoller({ orderTiming: { waitingRecheckSeconds: 1 } });
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const result = await imported(orderId);
+    expect(result.status).toBe('Imported');
+
+    env.simulator.admin.cancel(orderId, 'BUYER', { applied: false });
+    const waiting = await eventually(async () => {
+      const progress = await cancellation(orderId).query(orderProgressQuery);
+      return progress.status === 'Waiting' ? progress : undefined;
+    }, 'the cancellation to wait for Allegro');
+    expect(waiting.reason).toMatch(/still READY_FOR_PROCESSING/);
+    expect(documentsOf(env, [orderId])[0].TrN_Opis ?? '').not.toMatch(/anulowane/);
+
+    env.simulator.admin.applyCancellation(orderId);
+    expect(await eventually(() => cancellation(orderId).result(), 'the cancellation')).toMatchObject({
+      status: 'Cancelled',
+      documentNumber: result.documentNumber,
+    });
+    expect(documentsOf(env, [orderId])[0].TrN_Opis).toMatch(/anulowane w Allegro: BUYER_CANCELLED/);
+    await poller.terminate('test done');
+  });
+
+  test('a cancel workflow that gave up does not make a later cancel event count as done', async () => {
+    const poller = await startPoller({ orderTiming: { waitingRecheckSeconds: 1, cancelRecheckForSeconds: 1 } });
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
+
+    env.simulator.admin.cancel(orderId, 'AUTO', { applied: false });
+    const first = await eventually(() => cancellation(orderId).result(), 'the first cancellation to give up');
+    expect(first).toMatchObject({ status: 'Skipped' });
+
+    env.simulator.admin.cancel(orderId, 'BUYER');
+    const second = await eventually(async () => {
+      const outcome = await cancellation(orderId).result();
+      return outcome.status === 'Cancelled' ? outcome : undefined;
+    }, 'the later cancel event to cancel');
+    expect(second.reason).toMatch(/annotated/);
+    expect(documentsOf(env, [orderId])[0].TrN_Opis).toMatch(/anulowane w Allegro: BUYER_CANCELLED/);
     await poller.terminate('test done');
   });
 });
