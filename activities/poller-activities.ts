@@ -11,27 +11,30 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import type { OrderEvent } from '../domain/allegro';
+import type { CheckoutForm, OrderEvent } from '../domain/allegro';
 import { SEARCH_ATTRIBUTES, statusesFrom, type ImportPolicy } from '../domain/types';
 import {
   cancelOrderWorkflowId,
   orderEventSignal,
   orderWorkflowId,
+  reviewOrderWorkflowId,
   supersededSignal,
   type OrderEventSignal,
   type OrderTiming,
 } from '../workflows/definitions';
-import type { cancelImportedOrder } from '../workflows/after-import';
+import type { cancelImportedOrder, reviewImportedOrder } from '../workflows/after-import';
 import type { importOrder } from '../workflows/import-order';
 import { ACCOUNT, ORDER_ID, ORDER_STATUS } from '../workflows/search-attributes';
 import { mapLimited } from './concurrency';
 import type { ActivityDeps } from './deps';
 import { orderSignalWithStart } from './order-start';
-import type { DispatchResult, PolledEvent, PollerActivities } from './types';
+import type { DispatchResult, PolledEvent, PollerActivities, SweepResult } from './types';
 
 /** The event type a backfill sends to the orders it dispatches (they re-read the form anyway). */
 export const BACKFILL_EVENT_TYPE = 'BACKFILL';
 const CANCEL_EVENT_TYPES = new Set(['BUYER_CANCELLED', 'AUTO_CANCELLED']);
+/** The event type the sweep sends to an order workflow still running (it re-reads the form). */
+export const SWEEP_EVENT_TYPE = 'SWEEP';
 /** Forms dispatched between two heartbeats of a backfill. */
 const BACKFILL_BATCH = 50;
 
@@ -158,6 +161,65 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     return true;
   }
 
+  /**
+   * One form the sweep found changed on Allegro. Its order workflow: still running → told to
+   * re-read; imported → a cancellation when Allegro shows it cancelled, a review when it was
+   * returned or its revision moved past the one the document was made from. Orders never
+   * imported by this integrator are left to the poller.
+   */
+  async function reviewOne(
+    account: string,
+    form: CheckoutForm,
+    at: string,
+    policy: ImportPolicy | undefined,
+    timing: OrderTiming | undefined,
+  ): Promise<Exclude<keyof SweepResult, 'forms'> | 'unchanged'> {
+    const handle = deps.temporal.workflow.getHandle<typeof importOrder>(orderWorkflowId(account, form.id));
+    const order = await handle.describe().catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    });
+    if (!order) return 'unchanged';
+    const event: OrderEventSignal = { eventId: `sweep:${at}`, type: SWEEP_EVENT_TYPE, occurredAt: at };
+    if (order.status.name === 'RUNNING') {
+      await handle.signal(orderEventSignal, event);
+      return 'signalled';
+    }
+    if (order.typedSearchAttributes.get(ORDER_STATUS) !== 'Imported') return 'unchanged';
+    if (form.status === 'CANCELLED') {
+      const started = await startCancellation(account, form.id, { ...event, type: 'CANCELLED' }, policy, timing);
+      return started ? 'cancellations' : 'unchanged';
+    }
+    const imported = await handle.result();
+    const returned = form.fulfillment?.status === 'RETURNED';
+    // The seller's own status changes keep the revision: only the buyer's (or Allegro's) count.
+    if (!returned && (!imported.revision || imported.revision === form.revision)) return 'unchanged';
+    try {
+      await deps.temporal.workflow.start<typeof reviewImportedOrder>('reviewImportedOrder', {
+        workflowId: reviewOrderWorkflowId(account, form.id, `${form.revision ?? ''}:${form.fulfillment?.status ?? ''}`),
+        taskQueue: deps.taskQueue,
+        args: [
+          {
+            account,
+            checkoutFormId: form.id,
+            ...(policy ? { policy } : {}),
+            ...(imported.facts ? { importedFacts: imported.facts } : {}),
+          },
+        ],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        typedSearchAttributes: [
+          { key: ORDER_ID, value: form.id },
+          { key: ACCOUNT, value: account },
+        ],
+      });
+      return 'reviewed';
+    } catch (error) {
+      // This revision was reviewed already (an earlier sweep's window overlapped).
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'unchanged';
+      throw error;
+    }
+  }
+
   return {
     async latestEventId({ account }) {
       const stats = await deps.allegro(account).getEventStats();
@@ -269,6 +331,22 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
         await flush();
       }
       log().info('backfill done', { account, from, to, ...totals });
+      return totals;
+    },
+
+    async sweepChangedOrders({ account, policy, orderTiming, from, to }) {
+      const seen = new Set<string>();
+      const totals: SweepResult = { forms: 0, reviewed: 0, cancellations: 0, signalled: 0 };
+      const forms = deps.allegro(account).iterateCheckoutForms({ updatedAtGte: from, updatedAtLte: to });
+      for await (const form of forms) {
+        // A form changed while the listing runs may come twice.
+        if (seen.has(form.id)) continue;
+        seen.add(form.id);
+        totals.forms++;
+        const outcome = await reviewOne(account, form, to, policy, orderTiming);
+        if (outcome !== 'unchanged') totals[outcome]++;
+      }
+      log().info('sweep done', { account, from, to, ...totals });
       return totals;
     },
 

@@ -3,6 +3,7 @@
  * workflows, the poller's activities, the worker, the CLI, the demo and the tests.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { OrderFacts } from '../domain/order-facts';
 import type { ImportPolicy, OrderStatus } from '../domain/types';
 
 export const TASK_QUEUE = 'allegro-optima';
@@ -24,6 +25,11 @@ export function orderWorkflowId(account: string, checkoutFormId: string): string
 /** The short workflow that cancels or annotates the document of an order cancelled after its import. */
 export function cancelOrderWorkflowId(account: string, checkoutFormId: string): string {
   return `cancel:${account}:${checkoutFormId}`;
+}
+
+/** The sweep's review of an imported order changed on Allegro: once per revision and fulfillment status. */
+export function reviewOrderWorkflowId(account: string, checkoutFormId: string, version: string): string {
+  return `review:${account}:${checkoutFormId}:${version}`;
 }
 
 /** Poller workflow id: one per Allegro account. */
@@ -83,11 +89,23 @@ export interface CancelImportedOrderInput {
   timing?: OrderTiming;
 }
 
+export interface ReviewImportedOrderInput {
+  account: string;
+  checkoutFormId: string;
+  /** Pinned rules (see ImportOrderInput.policy). */
+  policy?: ImportPolicy;
+  /** What the document was made from (the import's result); absent for older imports. */
+  importedFacts?: OrderFacts;
+}
+
 export interface ImportOrderResult {
   status: OrderStatus;
   documentNumber?: string;
   /** Why it ended without a document (cancelled, superseded, skipped). */
   reason?: string;
+  /** Imported: the form's revision and facts the document was made from (the sweep compares them). */
+  revision?: string;
+  facts?: OrderFacts;
 }
 
 /** What ops see of one order (query `orderProgress`). */
@@ -134,6 +152,11 @@ export interface PollerInput {
   initialSync: string;
   /** Timers handed to the order workflows the poller starts. */
   orderTiming?: OrderTiming;
+  /**
+   * Re-read the orders changed on Allegro since the last sweep this often (0: never), so that a
+   * cancellation, a return or a changed address after the document is acted on. Default 24 h.
+   */
+  sweepEverySeconds?: number;
   /** Continue-as-new after this many runs even if Temporal does not suggest it yet. Default 500. */
   runsBeforeContinueAsNew?: number;
   /** Kept across continue-as-new. */
@@ -159,6 +182,10 @@ export interface PollerState {
   eventsRejected?: number;
   /** The latest of them, for ops to look up in the journal. */
   lastRejectedEvent?: { id: string; reason: string };
+  /** ISO end of the last sweep's updatedAt window (the next one starts there). */
+  lastSweepAt?: string | null;
+  /** Imported orders the sweeps handed to a review or a cancellation. */
+  ordersReviewed?: number;
   /** The last failure of a run (it is retried at the next run). */
   lastError?: string | null;
   /** The latest reset asked for (by the `reset` signal or update) and what became of it. */

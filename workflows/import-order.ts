@@ -23,6 +23,7 @@ import {
 } from '@temporalio/workflow';
 import type { CheckoutForm } from '../domain/allegro';
 import { ERROR_TYPES } from '../domain/errors';
+import { orderFacts } from '../domain/order-facts';
 import type { DocumentRef, OrderStatus } from '../domain/types';
 import type { OrderRef } from '../activities/types';
 import {
@@ -160,7 +161,7 @@ export class OrderJourney {
       const reason = existing.merged
         ? `merged payment: linked to the document of order ${existing.document.orderId}`
         : undefined;
-      return this.imported(existing.document, reason);
+      return this.imported(existing.document, reason, form);
     }
 
     const lines = await this.step('matchProducts', () =>
@@ -181,7 +182,7 @@ export class OrderJourney {
     );
     this.document = document;
     await this.recordLinks(document.id, buyer.linkKey);
-    return this.imported(document);
+    return this.imported(document, undefined, form);
   }
 
   /** Confirms the links; marks the order PROCESSING when the rules in force ask for it. */
@@ -260,13 +261,11 @@ export class OrderJourney {
   }
 
   /** The order is cancelled on Allegro: annotate or cancel its document if it has one. */
-  async cancel(): Promise<ImportOrderResult> {
+  async cancel(reason = this.cancelledBy ?? 'CANCELLED'): Promise<ImportOrderResult> {
     const mode = (await this.rules.current()).cancelledAfterDocument;
-    const document = await this.step(
-      'cancelDocument',
-      () => cancelDocument({ ...this.ref, mode, reason: this.cancelledBy ?? 'CANCELLED' }),
-      { interruptible: false },
-    );
+    const document = await this.step('cancelDocument', () => cancelDocument({ ...this.ref, mode, reason }), {
+      interruptible: false,
+    });
     if (!document) return this.end('Cancelled', 'cancelled on Allegro before the document was created');
     this.setDocumentNumber(document.number);
     return this.end(
@@ -275,11 +274,12 @@ export class OrderJourney {
     );
   }
 
-  private imported(document: DocumentRef, reason?: string): ImportOrderResult {
+  private imported(document: DocumentRef, reason?: string, form?: CheckoutForm): ImportOrderResult {
     // A cancel event that came during the last step: re-read, and cancel the document if confirmed.
     this.throwIfInterrupted();
     this.setDocumentNumber(document.number);
-    return this.end('Imported', reason);
+    const made = form ? { ...(form.revision ? { revision: form.revision } : {}), facts: orderFacts(form) } : {};
+    return { ...this.end('Imported', reason), ...made };
   }
 
   end(status: OrderStatus, reason?: string): ImportOrderResult {

@@ -1,4 +1,4 @@
 /** Every workflow the worker runs (bundled once; only workflow functions are exported here). */
 export { importOrder } from './import-order';
-export { cancelImportedOrder } from './after-import';
+export { cancelImportedOrder, reviewImportedOrder } from './after-import';
 export { pollAllegroEvents } from './poller';

@@ -39,6 +39,8 @@ export function createAdmin(sim: {
     addMalformedEvent: (id, fields) => store.addMalformedEvent(id, fields),
     cancel: (id, by, options) => store.cancel(id, by, options?.applied ?? true),
     applyCancellation: (id) => store.applyCancellation(id),
+    changeDeliveryAddress: (id) => store.changeDeliveryAddress(id),
+    markReturned: (id) => store.markReturned(id),
     merge: (ids, status) => store.merge(ids, status),
     backdate: (id, date) => store.backdate(id, toDate(date)),
     startStream({ perSecond, status }) {

@@ -66,6 +66,10 @@ export interface SimulatorAdmin {
   /** `applied: false`: only the event, the form keeps its status until applyCancellation(). */
   cancel(orderId: string, by: 'BUYER' | 'AUTO', options?: { applied?: boolean }): void;
   applyCancellation(orderId: string): void;
+  /** The buyer edits the delivery address: new revision and updatedAt, no event. */
+  changeDeliveryAddress(orderId: string): void;
+  /** Allegro sets fulfillment RETURNED. */
+  markReturned(orderId: string): void;
   merge(orderIds: string[], status?: 'FILLED_IN' | 'READY_FOR_PROCESSING'): string;
   backdate(orderId: string, date: Date | string): void;
   startStream(opts: { perSecond: number; status?: FormStatus }): void;

@@ -199,6 +199,25 @@ export class OrderStore {
     entry.malformed = fields;
   }
 
+  /** The buyer changes the delivery address after paying: a new revision, and (as often) no event. */
+  changeDeliveryAddress(id: string): void {
+    const { order } = this.entry(id);
+    order.recipient = {
+      ...order.recipient,
+      address: { ...order.recipient.address, street: `${order.recipient.address.street} m. 2` },
+    };
+    this.changed(order, this.now());
+  }
+
+  /** Allegro marks the order returned (a seller cannot set RETURNED). */
+  markReturned(id: string): void {
+    const { order } = this.entry(id);
+    order.fulfillmentStatus = 'RETURNED';
+    order.updatedAt = this.now();
+    this.rerender(order);
+    this.emit(order, 'FULFILLMENT_STATUS_CHANGED', order.updatedAt);
+  }
+
   /** Another READY_FOR_PROCESSING for the latest one: new id, same occurredAt and revision. */
   repeatReadyEvent(id: string): string {
     this.entry(id);

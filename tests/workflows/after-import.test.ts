@@ -16,7 +16,7 @@ import {
 import { cancelImportedOrder } from '../../workflows/after-import';
 import { importOrder } from '../../workflows/import-order';
 import { pollAllegroEvents } from '../../workflows/poller';
-import { documentsOf, eventually, replayRunsOfThisFile, startEnv, type TestEnv } from './env';
+import { documentsOf, eventually, replayRunsOfThisFile, startEnv, testPolicy, type TestEnv } from './env';
 
 let env: TestEnv;
 beforeEach(async () => {
@@ -124,6 +124,55 @@ describe('a cancellation Allegro has not applied yet', () => {
     }, 'the later cancel event to cancel');
     expect(second.reason).toMatch(/annotated/);
     expect(documentsOf(env, [orderId])[0].TrN_Opis).toMatch(/anulowane w Allegro: BUYER_CANCELLED/);
+    await poller.terminate('test done');
+  });
+});
+
+describe('the sweep', () => {
+  test('a delivery address changed after the document, with no event: a note on the document, nothing edited', async () => {
+    const poller = await startPoller({ sweepEverySeconds: 1 });
+    await statusWhen(poller, (s) => s.lastSweepAt != null, 'the sweep to start its clock');
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    expect(await imported(orderId)).toMatchObject({ status: 'Imported', revision: expect.any(String) });
+    const [before] = documentsOf(env, [orderId]);
+
+    env.simulator.admin.changeDeliveryAddress(orderId);
+    const [after] = await eventually(() => {
+      const rows = documentsOf(env, [orderId]);
+      return /zmieniono adres dostawy/.test(rows[0].TrN_Opis ?? '') ? rows : undefined;
+    }, 'the note on the document');
+    expect(after.TrN_Opis).toMatch(/dokument bez zmian/);
+    expect(after.TrN_Opis).not.toMatch(/dane kupującego|dane do faktury/);
+    expect(after.TrN_RazemBrutto).toBe(before.TrN_RazemBrutto);
+    expect(after.TrN_PodID).toBe(before.TrN_PodID);
+    expect(Number(after.TrN_Anulowany)).toBe(0);
+    const status = await statusWhen(poller, (s) => (s.ordersReviewed ?? 0) >= 1, 'the review to be counted');
+    expect(status.lastError ?? null).toBeNull();
+    await poller.terminate('test done');
+  });
+
+  test('cancelled with no event, and returned: cancelled as configured (cancelledAfterDocument = cancel)', async () => {
+    const policy = testPolicy({ cancelledAfterDocument: 'cancel' });
+    const poller = await startPoller({ sweepEverySeconds: 1, policy });
+    await statusWhen(poller, (s) => s.lastSweepAt != null, 'the sweep to start its clock');
+    const [cancelled, returned, untouched] = env.simulator.admin.addOrders(3, { status: 'READY_FOR_PROCESSING' });
+    for (const id of [cancelled, returned, untouched]) expect(await imported(id)).toMatchObject({ status: 'Imported' });
+
+    env.simulator.admin.applyCancellation(cancelled);
+    env.simulator.admin.markReturned(returned);
+    const cancellation = env.client.workflow.getHandle<typeof cancelImportedOrder>(
+      cancelOrderWorkflowId(env.account, cancelled),
+    );
+    expect(await eventually(() => cancellation.result(), 'the cancellation')).toMatchObject({ status: 'Cancelled' });
+    await eventually(() => {
+      const [row] = documentsOf(env, [returned]);
+      return Number(row.TrN_Anulowany) === 1 ? row : undefined;
+    }, "the returned order's document to be cancelled");
+    expect(Number(documentsOf(env, [cancelled])[0].TrN_Anulowany)).toBe(1);
+    expect(documentsOf(env, [returned])[0].TrN_Opis).toMatch(/anulowane w Allegro: RETURNED/);
+    const [other] = documentsOf(env, [untouched]);
+    expect(Number(other.TrN_Anulowany)).toBe(0);
+    expect(other.TrN_Opis ?? '').not.toMatch(/Allegro:|anulowane/);
     await poller.terminate('test done');
   });
 });
