@@ -185,7 +185,9 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       await handle.signal(orderEventSignal, event);
       return 'signalled';
     }
-    if (order.typedSearchAttributes.get(ORDER_STATUS) !== 'Imported') return 'unchanged';
+    // Terminated or failed after its document: no result to compare, a person looks at it.
+    if (order.status.name !== 'COMPLETED' || order.typedSearchAttributes.get(ORDER_STATUS) !== 'Imported')
+      return 'unchanged';
     if (form.status === 'CANCELLED') {
       const started = await startCancellation(account, form.id, { ...event, type: 'CANCELLED' }, policy, timing);
       return started ? 'cancellations' : 'unchanged';
