@@ -13,6 +13,7 @@ export type AllegroPort = Pick<
   AllegroClient,
   | 'getEventStats'
   | 'getOrderEvents'
+  | 'getOrderEventEntries'
   | 'getCheckoutForm'
   | 'iterateCheckoutForms'
   | 'getProductOffer'

@@ -20,6 +20,7 @@ export const ALLEGRO_ACTIVITIES = [
   'readOrderEvents',
   'locateEventCursor',
   'backfillOrders',
+  'sweepChangedOrders',
 ] as const satisfies readonly (keyof Activities)[];
 
 /** Heartbeats with progress details of their own (resumed from on retry): not overwritten. */

@@ -109,6 +109,10 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
     async cancelDocument({ checkoutFormId, mode, reason }) {
       return optima.cancelDocument(checkoutFormId, mode, reason);
     },
+
+    async noteOnDocument({ checkoutFormId, note }) {
+      return optima.noteOnDocument(checkoutFormId, note);
+    },
   };
 }
 

@@ -11,25 +11,30 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import type { OrderEvent } from '../domain/allegro';
+import type { CheckoutForm, OrderEvent } from '../domain/allegro';
 import { SEARCH_ATTRIBUTES, statusesFrom, type ImportPolicy } from '../domain/types';
 import {
   cancelOrderWorkflowId,
+  orderEventSignal,
   orderWorkflowId,
+  reviewOrderWorkflowId,
   supersededSignal,
   type OrderEventSignal,
   type OrderTiming,
 } from '../workflows/definitions';
-import type { cancelImportedOrder, importOrder } from '../workflows/import-order';
+import type { cancelImportedOrder, reviewImportedOrder } from '../workflows/after-import';
+import type { importOrder } from '../workflows/import-order';
 import { ACCOUNT, ORDER_ID, ORDER_STATUS } from '../workflows/search-attributes';
 import { mapLimited } from './concurrency';
 import type { ActivityDeps } from './deps';
 import { orderSignalWithStart } from './order-start';
-import type { DispatchResult, PolledEvent, PollerActivities } from './types';
+import type { DispatchResult, PolledEvent, PollerActivities, SweepResult } from './types';
 
 /** The event type a backfill sends to the orders it dispatches (they re-read the form anyway). */
 export const BACKFILL_EVENT_TYPE = 'BACKFILL';
 const CANCEL_EVENT_TYPES = new Set(['BUYER_CANCELLED', 'AUTO_CANCELLED']);
+/** The event type the sweep sends to an order workflow still running (it re-reads the form). */
+export const SWEEP_EVENT_TYPE = 'SWEEP';
 /** Forms dispatched between two heartbeats of a backfill. */
 const BACKFILL_BATCH = 50;
 
@@ -93,7 +98,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       if (
         CANCEL_EVENT_TYPES.has(event.type) &&
-        (await startCancellation(account, checkoutFormId, event.type, policy))
+        (await startCancellation(account, checkoutFormId, event, policy, timing))
       ) {
         return 'cancellationStarted';
       }
@@ -101,30 +106,118 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     }
   }
 
-  /** A cancel event after the order's workflow completed with a document: the short cancel path. */
+  /**
+   * A cancel event after the order's workflow completed with a document: the short cancel
+   * path, or a signal to the one already re-checking. A run that ended without cancelling
+   * (Allegro had not applied it) does not make a later cancel event count as done.
+   */
   async function startCancellation(
     account: string,
     checkoutFormId: string,
-    eventType: string,
+    event: OrderEventSignal,
     policy: ImportPolicy | undefined,
+    timing: OrderTiming | undefined,
   ): Promise<boolean> {
     const order = await deps.temporal.workflow.getHandle(orderWorkflowId(account, checkoutFormId)).describe();
     if (order.typedSearchAttributes.get(ORDER_STATUS) !== 'Imported') return false;
-    try {
-      await deps.temporal.workflow.start<typeof cancelImportedOrder>('cancelImportedOrder', {
-        workflowId: cancelOrderWorkflowId(account, checkoutFormId),
+    const workflowId = cancelOrderWorkflowId(account, checkoutFormId);
+    const previous = await deps.temporal.workflow
+      .getHandle(workflowId)
+      .describe()
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return null;
+        throw error;
+      });
+    if (
+      previous &&
+      previous.status.name !== 'RUNNING' &&
+      previous.typedSearchAttributes.get(ORDER_STATUS) === 'Cancelled'
+    )
+      return false;
+    await deps.temporal.workflow.signalWithStart<typeof cancelImportedOrder, [OrderEventSignal]>(
+      'cancelImportedOrder',
+      {
+        workflowId,
         taskQueue: deps.taskQueue,
-        args: [{ account, checkoutFormId, ...(policy ? { policy } : {}), eventType }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        args: [
+          {
+            account,
+            checkoutFormId,
+            ...(policy ? { policy } : {}),
+            ...(timing ? { timing } : {}),
+            eventType: event.type,
+          },
+        ],
+        signal: orderEventSignal,
+        signalArgs: [event],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         typedSearchAttributes: [
           { key: ORDER_ID, value: checkoutFormId },
           { key: ACCOUNT, value: account },
         ],
+      },
+    );
+    log().info('cancellation of an imported order started', { account, checkoutFormId });
+    return true;
+  }
+
+  /**
+   * One form the sweep found changed on Allegro. Its order workflow: still running → told to
+   * re-read; imported → a cancellation when Allegro shows it cancelled, a review when it was
+   * returned or its revision moved past the one the document was made from. Orders never
+   * imported by this integrator are left to the poller.
+   */
+  async function reviewOne(
+    account: string,
+    form: CheckoutForm,
+    at: string,
+    policy: ImportPolicy | undefined,
+    timing: OrderTiming | undefined,
+  ): Promise<Exclude<keyof SweepResult, 'forms'> | 'unchanged'> {
+    const handle = deps.temporal.workflow.getHandle<typeof importOrder>(orderWorkflowId(account, form.id));
+    const order = await handle.describe().catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    });
+    if (!order) return 'unchanged';
+    const event: OrderEventSignal = { eventId: `sweep:${at}`, type: SWEEP_EVENT_TYPE, occurredAt: at };
+    if (order.status.name === 'RUNNING') {
+      await handle.signal(orderEventSignal, event);
+      return 'signalled';
+    }
+    // Terminated or failed after its document: no result to compare, a person looks at it.
+    if (order.status.name !== 'COMPLETED' || order.typedSearchAttributes.get(ORDER_STATUS) !== 'Imported')
+      return 'unchanged';
+    if (form.status === 'CANCELLED') {
+      const started = await startCancellation(account, form.id, { ...event, type: 'CANCELLED' }, policy, timing);
+      return started ? 'cancellations' : 'unchanged';
+    }
+    const imported = await handle.result();
+    const returned = form.fulfillment?.status === 'RETURNED';
+    // The seller's own status changes keep the revision: only the buyer's (or Allegro's) count.
+    if (!returned && (!imported.revision || imported.revision === form.revision)) return 'unchanged';
+    try {
+      await deps.temporal.workflow.start<typeof reviewImportedOrder>('reviewImportedOrder', {
+        workflowId: reviewOrderWorkflowId(account, form.id, `${form.revision ?? ''}:${form.fulfillment?.status ?? ''}`),
+        taskQueue: deps.taskQueue,
+        args: [
+          {
+            account,
+            checkoutFormId: form.id,
+            ...(policy ? { policy } : {}),
+            ...(imported.facts ? { importedFacts: imported.facts } : {}),
+          },
+        ],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        typedSearchAttributes: [
+          { key: ORDER_ID, value: form.id },
+          { key: ACCOUNT, value: account },
+        ],
       });
-      log().info('cancellation of an imported order started', { account, checkoutFormId });
-      return true;
+      return 'reviewed';
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      // This revision was reviewed already (an earlier sweep's window overlapped).
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'unchanged';
       throw error;
     }
   }
@@ -136,8 +229,24 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     },
 
     async readOrderEvents({ account, from, limit }) {
-      const events = await deps.allegro(account).getOrderEvents({ ...(from !== null ? { from } : {}), limit });
-      return events.map(toPolledEvent);
+      const entries = await deps.allegro(account).getOrderEventEntries({ ...(from !== null ? { from } : {}), limit });
+      const events: PolledEvent[] = [];
+      let previous = from;
+      for (const entry of entries) {
+        if ('event' in entry) {
+          events.push(toPolledEvent(entry.event));
+          previous = entry.event.id;
+          continue;
+        }
+        const { id, reason } = entry.rejected;
+        log().warn('order event skipped: it failed validation', { account, eventId: id, reason });
+        // An id-less event is placed at the id before it, so the cursor never moves backwards.
+        const at = id ?? previous;
+        if (at === null) continue;
+        events.push({ id: at, type: '', occurredAt: '', lineItemIds: [], rejected: reason });
+        previous = at;
+      }
+      return events;
     },
 
     async locateEventCursor({ account, date, pageSize }) {
@@ -224,6 +333,22 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
         await flush();
       }
       log().info('backfill done', { account, from, to, ...totals });
+      return totals;
+    },
+
+    async sweepChangedOrders({ account, policy, orderTiming, from, to }) {
+      const seen = new Set<string>();
+      const totals: SweepResult = { forms: 0, reviewed: 0, cancellations: 0, signalled: 0 };
+      const forms = deps.allegro(account).iterateCheckoutForms({ updatedAtGte: from, updatedAtLte: to });
+      for await (const form of forms) {
+        // A form changed while the listing runs may come twice.
+        if (seen.has(form.id)) continue;
+        seen.add(form.id);
+        totals.forms++;
+        const outcome = await reviewOne(account, form, to, policy, orderTiming);
+        if (outcome !== 'unchanged') totals[outcome]++;
+      }
+      log().info('sweep done', { account, from, to, ...totals });
       return totals;
     },
 

@@ -47,9 +47,7 @@ export interface OrderActivities {
   /** Re-reads the checkout form (events are only hints). 404: OrderGoneError. */
   fetchOrder(input: OrderRef): Promise<CheckoutForm>;
   /** This order's document, or (merged payment) another one holding its line ids, then linked. */
-  findExistingDocument(
-    input: OrderRef & { lineIds: string[]; totalToPay?: Money },
-  ): Promise<ExistingDocument | null>;
+  findExistingDocument(input: OrderRef & { lineIds: string[]; totalToPay?: Money }): Promise<ExistingDocument | null>;
   matchProducts(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<LineMatch[]>;
   matchContractor(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<ContractorMatch>;
   /** Builds the draft (pure) and writes it with its order link in one transaction. Idempotent. */
@@ -71,6 +69,8 @@ export interface OrderActivities {
   cancelDocument(
     input: OrderRef & { mode: ImportPolicy['cancelledAfterDocument']; reason: string },
   ): Promise<DocumentRef | null>;
+  /** The order changed on Allegro after its document: a note on it (once). Null: no document. */
+  noteOnDocument(input: OrderRef & { note: string }): Promise<DocumentRef | null>;
 }
 
 /** An Allegro order event reduced to what the poller needs (history stays small). */
@@ -81,6 +81,11 @@ export interface PolledEvent {
   /** Absent on events without a checkout form: nothing to dispatch. */
   checkoutFormId?: string;
   lineItemIds: string[];
+  /**
+   * The event failed validation: skipped (not dispatched), counted and logged by the poller;
+   * the cursor still moves past it. Without a readable id it carries the id before it.
+   */
+  rejected?: string;
 }
 
 export interface DispatchInput extends PinnedPolicy {
@@ -89,6 +94,17 @@ export interface DispatchInput extends PinnedPolicy {
   events: PolledEvent[];
   /** Waiting orders replaced by a new checkout form holding their lines (merged payment). */
   superseded: { checkoutFormId: string; byCheckoutFormId: string }[];
+}
+
+export interface SweepResult {
+  /** Forms changed on Allegro in the window. */
+  forms: number;
+  /** Imported orders handed to a review (returned, buyer or address changed). */
+  reviewed: number;
+  /** Imported orders Allegro shows cancelled: cancellations started. */
+  cancellations: number;
+  /** Orders whose workflow still runs: told to re-read. */
+  signalled: number;
 }
 
 export interface DispatchResult {
@@ -122,6 +138,10 @@ export interface PollerActivities {
   dispatchOrderEvents(input: DispatchInput): Promise<DispatchResult>;
   /** Lists checkout forms in date windows and dispatches them the same idempotent way. */
   backfillOrders(input: BackfillInput): Promise<{ forms: number; dispatched: number; alreadyDone: number }>;
+  /** Re-reads the forms changed on Allegro in [from, to] (updatedAt) and lets their workflows act. */
+  sweepChangedOrders(
+    input: PinnedPolicy & { account: string; orderTiming?: OrderTiming; from: string; to: string },
+  ): Promise<SweepResult>;
   /** Orders of the account waiting for a stage, a licence or a person (visibility count). */
   countWaitingOrders(input: { account: string }): Promise<number>;
 }

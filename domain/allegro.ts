@@ -224,6 +224,32 @@ export type OrderEvent = z.output<typeof OrderEventSchema>;
 
 export const OrderEventsSchema = z.object({ events: z.array(OrderEventSchema) });
 
+/**
+ * The journal page as it comes: each event is validated on its own, so one malformed event
+ * (e.g. without `type`) is set aside with its reason instead of failing the whole page.
+ */
+export const OrderEventPageSchema = z.object({ events: z.array(z.unknown()) });
+
+/** An event of the journal that failed validation; `id` when it had a readable one. */
+export interface RejectedOrderEvent {
+  id: string | null;
+  /** The fields that failed and why (zod's paths and messages, never the values). */
+  reason: string;
+}
+
+export type OrderEventEntry = { event: OrderEvent } | { rejected: RejectedOrderEvent };
+
+export function parseOrderEventEntry(raw: unknown): OrderEventEntry {
+  const parsed = OrderEventSchema.safeParse(raw);
+  if (parsed.success) return { event: parsed.data };
+  const id = (raw as { id?: unknown } | null)?.id;
+  const reason = parsed.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+  return { rejected: { id: typeof id === 'string' && id !== '' ? id : null, reason: reason.slice(0, 300) } };
+}
+
 export const EventStatsSchema = z.object({
   latestEvent: opt(z.object({ id: z.string(), occurredAt: z.string() })),
 });

@@ -273,6 +273,8 @@ export interface OptimaGateway {
   findDocumentByLineIds(lineIds: string[]): Promise<DocumentRef | null>;
   /** Buyer cancelled after the document: annotate it, or cancel it (still in the buffer). */
   cancelDocument(orderId: string, mode: 'annotate' | 'cancel', reason: string): Promise<DocumentRef | null>;
+  /** The order changed on Allegro after its document: a note on the document, never an edit. Null: no document. */
+  noteOnDocument(orderId: string, note: string): Promise<DocumentRef | null>;
   /** Links another checkout form id (merged payment) to an existing document. */
   linkOrderToDocument(orderId: string, documentId: number): Promise<void>;
 

@@ -3,6 +3,7 @@
  * workflows, the poller's activities, the worker, the CLI, the demo and the tests.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { OrderFacts } from '../domain/order-facts';
 import type { ImportPolicy, OrderStatus } from '../domain/types';
 
 export const TASK_QUEUE = 'allegro-optima';
@@ -24,6 +25,11 @@ export function orderWorkflowId(account: string, checkoutFormId: string): string
 /** The short workflow that cancels or annotates the document of an order cancelled after its import. */
 export function cancelOrderWorkflowId(account: string, checkoutFormId: string): string {
   return `cancel:${account}:${checkoutFormId}`;
+}
+
+/** The sweep's review of an imported order changed on Allegro: once per revision and fulfillment status. */
+export function reviewOrderWorkflowId(account: string, checkoutFormId: string, version: string): string {
+  return `review:${account}:${checkoutFormId}:${version}`;
 }
 
 /** Poller workflow id: one per Allegro account. */
@@ -59,6 +65,11 @@ export interface OrderTiming {
    * when Temporal suggests it: a wait of days must not grow one history without end. Default 500.
    */
   waitsBeforeContinueAsNew?: number;
+  /**
+   * A cancel event whose form does not read CANCELLED yet (Allegro applies it a moment later)
+   * is re-checked this long before the cancel workflow gives up; the sweep covers later. Default 7 days.
+   */
+  cancelRecheckForSeconds?: number;
 }
 
 export interface OrderResume {
@@ -74,6 +85,17 @@ export interface CancelImportedOrderInput {
   policy?: ImportPolicy;
   /** BUYER_CANCELLED or AUTO_CANCELLED: noted on the document. */
   eventType?: string;
+  /** Timers (the re-check of a cancellation not applied yet); tests shorten them. */
+  timing?: OrderTiming;
+}
+
+export interface ReviewImportedOrderInput {
+  account: string;
+  checkoutFormId: string;
+  /** Pinned rules (see ImportOrderInput.policy). */
+  policy?: ImportPolicy;
+  /** What the document was made from (the import's result); absent for older imports. */
+  importedFacts?: OrderFacts;
 }
 
 export interface ImportOrderResult {
@@ -81,6 +103,9 @@ export interface ImportOrderResult {
   documentNumber?: string;
   /** Why it ended without a document (cancelled, superseded, skipped). */
   reason?: string;
+  /** Imported: the form's revision and facts the document was made from (the sweep compares them). */
+  revision?: string;
+  facts?: OrderFacts;
 }
 
 /** What ops see of one order (query `orderProgress`). */
@@ -127,6 +152,11 @@ export interface PollerInput {
   initialSync: string;
   /** Timers handed to the order workflows the poller starts. */
   orderTiming?: OrderTiming;
+  /**
+   * Re-read the orders changed on Allegro since the last sweep this often (0: never), so that a
+   * cancellation, a return or a changed address after the document is acted on. Default 24 h.
+   */
+  sweepEverySeconds?: number;
   /** Continue-as-new after this many runs even if Temporal does not suggest it yet. Default 500. */
   runsBeforeContinueAsNew?: number;
   /** Kept across continue-as-new. */
@@ -148,6 +178,14 @@ export interface PollerState {
   ordersAlreadyDone?: number;
   /** Line item id → checkout form id of orders not yet paid, to spot merged payments. */
   unpaidLines?: Record<string, string>;
+  /** Events that failed validation: skipped (no order started), the cursor moved past them. */
+  eventsRejected?: number;
+  /** The latest of them, for ops to look up in the journal. */
+  lastRejectedEvent?: { id: string; reason: string };
+  /** ISO end of the last sweep's updatedAt window (the next one starts there). */
+  lastSweepAt?: string | null;
+  /** Imported orders the sweeps handed to a review or a cancellation. */
+  ordersReviewed?: number;
   /** The last failure of a run (it is retried at the next run). */
   lastError?: string | null;
   /** The latest reset asked for (by the `reset` signal or update) and what became of it. */

@@ -23,6 +23,7 @@ import {
 } from '@temporalio/workflow';
 import type { CheckoutForm } from '../domain/allegro';
 import { ERROR_TYPES } from '../domain/errors';
+import { orderFacts } from '../domain/order-facts';
 import type { DocumentRef, OrderStatus } from '../domain/types';
 import type { OrderRef } from '../activities/types';
 import {
@@ -67,17 +68,6 @@ export async function importOrder(input: ImportOrderInput): Promise<ImportOrderR
   }
 }
 
-/** A BUYER_CANCELLED / AUTO_CANCELLED event for an order whose workflow already finished. */
-export async function cancelImportedOrder(input: CancelImportedOrderInput): Promise<ImportOrderResult> {
-  const journey = new OrderJourney(input, { continueAsNew: false });
-  const order = await journey.read();
-  // Events are hints: only a form that Allegro shows as CANCELLED cancels a document.
-  if (order === 'gone' || order.status !== 'CANCELLED') {
-    return journey.end('Skipped', `the order is ${order === 'gone' ? 'gone' : order.status} on Allegro, not cancelled`);
-  }
-  return journey.cancel();
-}
-
 type StepName =
   | 'fetch'
   | 'findExistingDocument'
@@ -91,7 +81,8 @@ class JourneyInterrupted extends Error {}
 
 type AtStage = { kind: 'ready'; order: CheckoutForm } | { kind: 'ended'; result: ImportOrderResult };
 
-class OrderJourney {
+/** Also drives the short workflows after an import (workflows/after-import.ts). */
+export class OrderJourney {
   private readonly rules: JourneyRules;
   private readonly ref: OrderRef;
   private readonly recheckMs: number;
@@ -170,7 +161,7 @@ class OrderJourney {
       const reason = existing.merged
         ? `merged payment: linked to the document of order ${existing.document.orderId}`
         : undefined;
-      return this.imported(existing.document, reason);
+      return this.imported(existing.document, reason, form);
     }
 
     const lines = await this.step('matchProducts', () =>
@@ -191,7 +182,7 @@ class OrderJourney {
     );
     this.document = document;
     await this.recordLinks(document.id, buyer.linkKey);
-    return this.imported(document);
+    return this.imported(document, undefined, form);
   }
 
   /** Confirms the links; marks the order PROCESSING when the rules in force ask for it. */
@@ -260,14 +251,21 @@ class OrderJourney {
     }
   }
 
+  /** Waiting, visibly, for the next event of this order or the re-check timer (at most `untilMs`). */
+  async waitForNews(reason: string, untilMs: number): Promise<void> {
+    const ms = Math.max(1, Math.min(this.recheckMs, untilMs - Date.now()));
+    this.setStatus('Waiting', reason);
+    this.progress.nextAttemptAt = new Date(Date.now() + ms).toISOString();
+    await condition(() => this.eventsSinceRead > 0, ms);
+    this.progress.nextAttemptAt = undefined;
+  }
+
   /** The order is cancelled on Allegro: annotate or cancel its document if it has one. */
-  async cancel(): Promise<ImportOrderResult> {
+  async cancel(reason = this.cancelledBy ?? 'CANCELLED'): Promise<ImportOrderResult> {
     const mode = (await this.rules.current()).cancelledAfterDocument;
-    const document = await this.step(
-      'cancelDocument',
-      () => cancelDocument({ ...this.ref, mode, reason: this.cancelledBy ?? 'CANCELLED' }),
-      { interruptible: false },
-    );
+    const document = await this.step('cancelDocument', () => cancelDocument({ ...this.ref, mode, reason }), {
+      interruptible: false,
+    });
     if (!document) return this.end('Cancelled', 'cancelled on Allegro before the document was created');
     this.setDocumentNumber(document.number);
     return this.end(
@@ -276,11 +274,12 @@ class OrderJourney {
     );
   }
 
-  private imported(document: DocumentRef, reason?: string): ImportOrderResult {
+  private imported(document: DocumentRef, reason?: string, form?: CheckoutForm): ImportOrderResult {
     // A cancel event that came during the last step: re-read, and cancel the document if confirmed.
     this.throwIfInterrupted();
     this.setDocumentNumber(document.number);
-    return this.end('Imported', reason);
+    const made = form ? { ...(form.revision ? { revision: form.revision } : {}), facts: orderFacts(form) } : {};
+    return { ...this.end('Imported', reason), ...made };
   }
 
   end(status: OrderStatus, reason?: string): ImportOrderResult {

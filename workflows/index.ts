@@ -1,3 +1,4 @@
 /** Every workflow the worker runs (bundled once; only workflow functions are exported here). */
-export { importOrder, cancelImportedOrder } from './import-order';
+export { importOrder } from './import-order';
+export { cancelImportedOrder, reviewImportedOrder } from './after-import';
 export { pollAllegroEvents } from './poller';

@@ -106,7 +106,7 @@ export const { createDocument } = proxyActivities<OrderActivities>({
   },
 });
 
-export const { cancelDocument } = proxyActivities<OrderActivities>({
+export const { cancelDocument, noteOnDocument } = proxyActivities<OrderActivities>({
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: {

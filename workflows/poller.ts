@@ -12,6 +12,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -40,6 +41,7 @@ import { nextRunAfter } from './schedule';
 /** Allegro keeps 60 days of events; a day of margin for clocks and slow resets. */
 const JOURNAL_REACH_MS = 59 * 24 * 60 * 60 * 1000;
 const DEFAULT_RUNS_BEFORE_CONTINUE_AS_NEW = 500;
+const DEFAULT_SWEEP_EVERY_SECONDS = 24 * 60 * 60;
 /** Line ids of unpaid orders remembered to spot merged payments; older ones fall out first. */
 const UNPAID_LINES_CAP = 5000;
 const UNPAID_EVENT_TYPES = new Set(['BOUGHT', 'FILLED_IN']);
@@ -164,7 +166,10 @@ class Poller {
     for (let runs = 1; ; runs++) {
       await this.applyResets();
       if (!this.synced) await this.initialSync();
-      if (this.synced && !this.state.paused) await this.pollOnce();
+      if (this.synced && !this.state.paused) {
+        await this.pollOnce();
+        await this.sweepIfDue();
+      }
       await this.applyResets();
 
       if (this.synced && (runs >= maxRuns || workflowInfo().continueAsNewSuggested)) {
@@ -265,6 +270,7 @@ class Poller {
           limit: pageSize,
         });
         if (events.length === 0) break;
+        this.noteRejected(events);
         const superseded = this.noteUnpaidLines(events);
         const result = await dispatchOrderEvents({
           account,
@@ -275,7 +281,8 @@ class Poller {
         });
         if (result.cursor !== null) this.state.cursor = result.cursor;
         this.state.eventsSeen += events.length;
-        this.state.lastEventAt = events[events.length - 1].occurredAt;
+        const lastValid = events.filter((event) => !event.rejected).pop();
+        if (lastValid) this.state.lastEventAt = lastValid.occurredAt;
         this.state.ordersStarted += result.dispatched;
         this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + result.alreadyDone;
         const more = events.length >= pageSize;
@@ -292,6 +299,55 @@ class Poller {
       this.waitingOrders = await countWaitingOrders({ account });
     } catch (error) {
       log.warn('could not count waiting orders', { account, error: messageOf(error) });
+    }
+  }
+
+  /**
+   * The sweep, part of the poller's runs (it owns the account's clock and state; no second
+   * schedule to create and keep in step): once the interval has passed, the forms changed on
+   * Allegro since the last sweep are handed to their workflows. A failed sweep is repeated,
+   * with the same window, at the next run.
+   */
+  private async sweepIfDue(): Promise<void> {
+    const everyMs = (this.input.sweepEverySeconds ?? DEFAULT_SWEEP_EVERY_SECONDS) * 1000;
+    // Pollers recorded before the sweep existed replay without it.
+    if (everyMs <= 0 || !patched('order-sweep')) return;
+    const now = Date.now();
+    const from = this.state.lastSweepAt;
+    if (!from) {
+      this.state.lastSweepAt = new Date(now).toISOString();
+      return;
+    }
+    if (now - Date.parse(from) < everyMs) return;
+    const { account, policy, orderTiming } = this.input;
+    const to = new Date(now).toISOString();
+    try {
+      const done = await allegro(BACKFILL_ACTIVITY).sweepChangedOrders({
+        account,
+        ...(policy ? { policy } : {}),
+        ...(orderTiming ? { orderTiming } : {}),
+        from,
+        to,
+      });
+      this.state.lastSweepAt = to;
+      this.state.ordersReviewed = (this.state.ordersReviewed ?? 0) + done.reviewed + done.cancellations;
+    } catch (error) {
+      this.state.lastError = `sweep failed: ${messageOf(error)}`;
+      log.warn('sweep failed', { account, error: this.state.lastError });
+    }
+  }
+
+  /** A malformed event never stalls the journal: it is skipped, counted and logged with its id. */
+  private noteRejected(events: PolledEvent[]): void {
+    for (const { id, rejected } of events) {
+      if (rejected === undefined) continue;
+      this.state.eventsRejected = (this.state.eventsRejected ?? 0) + 1;
+      this.state.lastRejectedEvent = { id, reason: rejected };
+      log.warn('order event skipped: it failed validation', {
+        account: this.input.account,
+        eventId: id,
+        reason: rejected,
+      });
     }
   }
 

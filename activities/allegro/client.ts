@@ -12,12 +12,15 @@ import {
   DeliveryMethodsSchema,
   EventStatsSchema,
   OfferListSchema,
+  OrderEventPageSchema,
   OrderEventsSchema,
+  parseOrderEventEntry,
   ProductOfferSchema,
   type CheckoutForm,
   type DeliveryMethod,
   type OfferListing,
   type OrderEvent,
+  type OrderEventEntry,
   type ProductOfferResponse,
 } from '../../domain/allegro';
 import { PermanentError } from '../../domain/errors';
@@ -232,6 +235,22 @@ export class AllegroClient {
       what: 'order events',
     });
     return page.events;
+  }
+
+  /**
+   * `GET /order/events` for the poller: each event validated on its own, in journal order, so
+   * a malformed one comes back as `rejected` with its reason and the others are still read.
+   */
+  async getOrderEventEntries(q: OrderEventQuery = {}): Promise<OrderEventEntry[]> {
+    checkRange('limit', q.limit, 1, EVENTS_MAX_LIMIT);
+    const page = await this.call({
+      method: 'GET',
+      path: '/order/events',
+      query: { from: q.from, type: q.types, limit: q.limit },
+      schema: OrderEventPageSchema,
+      what: 'order events',
+    });
+    return page.events.map(parseOrderEventEntry);
   }
 
   /** `GET /order/checkout-forms/{id}`. 404 → OrderGoneError; invalid data → NeedsPersonError. */

@@ -109,6 +109,10 @@ export class SqlOptimaGateway implements OptimaGateway {
     return this.ledger.cancelDocument(orderId, mode, reason);
   }
 
+  noteOnDocument(orderId: string, note: string): Promise<DocumentRef | null> {
+    return this.ledger.noteOnDocument(orderId, note);
+  }
+
   linkOrderToDocument(orderId: string, documentId: number): Promise<void> {
     return this.ledger.linkOrderToDocument(orderId, documentId);
   }

@@ -158,7 +158,7 @@ export async function refuseLinesOnOtherDocuments(tx: Transaction, lineIds: stri
 
 type LedgerPort = Pick<
   OptimaGateway,
-  'findDocumentByOrder' | 'findDocumentByLineIds' | 'cancelDocument' | 'linkOrderToDocument'
+  'findDocumentByOrder' | 'findDocumentByLineIds' | 'cancelDocument' | 'noteOnDocument' | 'linkOrderToDocument'
 >;
 
 export class Ledger implements LedgerPort {
@@ -179,20 +179,28 @@ export class Ledger implements LedgerPort {
     return null;
   }
 
-  async cancelDocument(order: string, mode: 'annotate' | 'cancel', reason: string): Promise<DocumentRef | null> {
+  cancelDocument(order: string, mode: 'annotate' | 'cancel', reason: string): Promise<DocumentRef | null> {
+    return this.amend(order, `Zamówienie anulowane w Allegro${reason ? `: ${reason}` : ''}`, mode === 'cancel');
+  }
+
+  noteOnDocument(order: string, note: string): Promise<DocumentRef | null> {
+    return this.amend(order, note, false);
+  }
+
+  /** Appends the note (once) to the document's description, and cancels it when asked and still allowed. */
+  private async amend(order: string, note: string, cancelAsked: boolean): Promise<DocumentRef | null> {
     const driver = await this.session.driver();
     return driver.transaction(async (tx) => {
       await tx.lock(`AO:order:${order}`);
       const row = await first<LedgerRow>(tx, LEDGER_STATEMENTS.documentByOrder, { orderId: order });
       if (!row) return null;
       if (row.presentId === null || row.presentId === undefined) return toDocument(row, true);
-      const note = `Zamówienie anulowane w Allegro${reason ? `: ${reason}` : ''}`;
       const description = row.description ?? '';
       const noted = description.includes(note)
         ? description
         : cut(description ? `${description}\n${note}` : note, len('TrN_Opis'));
       // Only a document still in the buffer may be cancelled; a confirmed one is annotated.
-      const cancel = mode === 'cancel' && Number(row.buffer) === 1;
+      const cancel = cancelAsked && Number(row.buffer) === 1;
       const cancelled = cancel || Number(row.cancelled) !== 0 ? 1 : 0;
       if (noted !== description || cancelled !== Number(row.cancelled)) {
         await tx.all(LEDGER_STATEMENTS.updateDocumentNote, {

@@ -57,6 +57,7 @@ export function toPollerInput(settings: Settings, account: string): PollerInput 
     policy: toImportPolicy(settings),
     schedule: toPollerSchedule(settings),
     pageSize: settings.poller.pageSize,
+    sweepEverySeconds: Math.round(settings.poller.sweepEveryHours * 3600),
     initialSync: settings.import.initialSync,
   };
 }

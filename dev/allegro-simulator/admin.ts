@@ -36,7 +36,11 @@ export function createAdmin(sim: {
     },
     advance: (id, to) => store.advance(id, to),
     repeatReadyEvent: (id) => store.repeatReadyEvent(id),
-    cancel: (id, by) => store.cancel(id, by),
+    addMalformedEvent: (id, fields) => store.addMalformedEvent(id, fields),
+    cancel: (id, by, options) => store.cancel(id, by, options?.applied ?? true),
+    applyCancellation: (id) => store.applyCancellation(id),
+    changeDeliveryAddress: (id) => store.changeDeliveryAddress(id),
+    markReturned: (id) => store.markReturned(id),
     merge: (ids, status) => store.merge(ids, status),
     backdate: (id, date) => store.backdate(id, toDate(date)),
     startStream({ perSecond, status }) {

@@ -61,7 +61,15 @@ export interface SimulatorAdmin {
   addOrders(n: number, opts?: AddOrdersOptions): string[];
   advance(orderId: string, toStatus: Exclude<FormStage, 'BOUGHT'>): void;
   repeatReadyEvent(orderId: string): string;
-  cancel(orderId: string, by: 'BUYER' | 'AUTO'): void;
+  /** Adds an event for the order with these fields replaced (undefined removes one): a malformed journal entry. */
+  addMalformedEvent(orderId: string, fields: Record<string, unknown>): void;
+  /** `applied: false`: only the event, the form keeps its status until applyCancellation(). */
+  cancel(orderId: string, by: 'BUYER' | 'AUTO', options?: { applied?: boolean }): void;
+  applyCancellation(orderId: string): void;
+  /** The buyer edits the delivery address: new revision and updatedAt, no event. */
+  changeDeliveryAddress(orderId: string): void;
+  /** Allegro sets fulfillment RETURNED. */
+  markReturned(orderId: string): void;
   merge(orderIds: string[], status?: 'FILLED_IN' | 'READY_FOR_PROCESSING'): string;
   backdate(orderId: string, date: Date | string): void;
   startStream(opts: { perSecond: number; status?: FormStatus }): void;

@@ -69,6 +69,8 @@ interface JournalEntry {
   type: EventType;
   orderId: string;
   order: WireEventOrder;
+  /** A fault for tests: these fields replace the event's (undefined removes one). */
+  malformed?: Record<string, unknown>;
 }
 
 export interface EventQuery {
@@ -172,13 +174,48 @@ export class OrderStore {
     this.emit(order, to, now);
   }
 
-  cancel(id: string, by: 'BUYER' | 'AUTO'): void {
+  /**
+   * `applied: false`: the race seen on Allegro, the event comes while the form still reads its
+   * old status; applyCancellation() changes the form later, without another event.
+   */
+  cancel(id: string, by: 'BUYER' | 'AUTO', applied = true): void {
     const { order } = this.entry(id);
     if (order.status === 'CANCELLED') throw new Error(`order ${id} is already cancelled`);
     const now = this.now();
-    order.status = 'CANCELLED';
-    this.changed(order, now);
+    if (applied) this.applyCancellation(id);
     this.emit(order, by === 'BUYER' ? 'BUYER_CANCELLED' : 'AUTO_CANCELLED', now);
+  }
+
+  applyCancellation(id: string): void {
+    const { order } = this.entry(id);
+    order.status = 'CANCELLED';
+    this.changed(order, this.now());
+  }
+
+  /** An event for the order that breaks the spec (e.g. `{ type: undefined }`): a journal fault for tests. */
+  addMalformedEvent(id: string, fields: Record<string, unknown>): void {
+    const { order } = this.entry(id);
+    const entry = this.emit(order, 'FULFILLMENT_STATUS_CHANGED', this.now());
+    entry.malformed = fields;
+  }
+
+  /** The buyer changes the delivery address after paying: a new revision, and (as often) no event. */
+  changeDeliveryAddress(id: string): void {
+    const { order } = this.entry(id);
+    order.recipient = {
+      ...order.recipient,
+      address: { ...order.recipient.address, street: `${order.recipient.address.street} m. 2` },
+    };
+    this.changed(order, this.now());
+  }
+
+  /** Allegro marks the order returned (a seller cannot set RETURNED). */
+  markReturned(id: string): void {
+    const { order } = this.entry(id);
+    order.fulfillmentStatus = 'RETURNED';
+    order.updatedAt = this.now();
+    this.rerender(order);
+    this.emit(order, 'FULFILLMENT_STATUS_CHANGED', order.updatedAt);
   }
 
   /** Another READY_FOR_PROCESSING for the latest one: new id, same occurredAt and revision. */
@@ -301,7 +338,8 @@ export class OrderStore {
     for (; i < this.journal.length && out.length < q.limit; i++) {
       const e = this.journal[i];
       if (e.at < cutoff || (q.types && !q.types.has(e.type))) continue;
-      out.push({ id: String(e.id), occurredAt: e.occurredAt, type: e.type, order: e.order });
+      const event: WireEvent = { id: String(e.id), occurredAt: e.occurredAt, type: e.type, order: e.order };
+      out.push(e.malformed ? malform(event, e.malformed) : event);
     }
     return out;
   }
@@ -418,4 +456,10 @@ export class OrderStore {
     }
     return lo;
   }
+}
+
+function malform(event: WireEvent, fields: Record<string, unknown>): WireEvent {
+  const copy: Record<string, unknown> = { ...event, ...fields };
+  for (const [key, value] of Object.entries(fields)) if (value === undefined) delete copy[key];
+  return copy as unknown as WireEvent;
 }

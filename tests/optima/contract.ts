@@ -516,6 +516,19 @@ export function describeGatewayContract(name: string, factory: HarnessFactory, o
       expect(await g.cancelDocument(`${run}-order-none`, 'cancel', 'x')).toBeNull();
     });
 
+    test('noteOnDocument appends a note once, never cancels or edits the document', async () => {
+      const d = await g.createDocument(draft(`${run}-order-note`));
+      const before = await header(d.id);
+      const note = 'Allegro: po wystawieniu dokumentu zmieniono adres dostawy (rewizja ab12); dokument bez zmian';
+      expect(await g.noteOnDocument(`${run}-order-note`, note)).toMatchObject({ id: d.id, cancelled: false });
+      await g.noteOnDocument(`${run}-order-note`, note);
+      const after = await header(d.id);
+      expect((after.TrN_Opis as string).split(note).length).toBe(2);
+      expect(Number(after.TrN_Anulowany)).toBe(0);
+      expect(Number(after.TrN_RazemBrutto)).toBe(Number(before.TrN_RazemBrutto));
+      expect(await g.noteOnDocument(`${run}-order-none`, note)).toBeNull();
+    });
+
     test('createStockReceipt writes a PW once per key (or refuses clearly without a PW definition)', async () => {
       const ref = await g.readReferenceData();
       const receipt = {

@@ -226,6 +226,25 @@ describe('order activities', () => {
 });
 
 describe('poller activities', () => {
+  test('readOrderEvents sets a malformed event aside with its reason, in place; one without an id takes the id before it', async () => {
+    const order = standIns.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    standIns.simulator.admin.addMalformedEvent(order, { type: undefined });
+    standIns.simulator.admin.addMalformedEvent(order, { id: undefined, occurredAt: 17 });
+    const next = standIns.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const events = await run(activities.readOrderEvents, { account: standIns.account, from: null, limit: 100 });
+    const rejected = events.filter((e) => e.rejected !== undefined);
+    expect(rejected).toHaveLength(2);
+    const [noType, noId] = rejected;
+    expect(noType.rejected).toMatch(/^type: /);
+    expect(noType.checkoutFormId).toBeUndefined();
+    expect(noId.rejected).toMatch(/^id: .*; occurredAt: /);
+    expect(noId.id).toBe(noType.id);
+    // Journal order kept: ids never go down, so the cursor after the page is the last event's.
+    const ids = events.map((e) => BigInt(e.id));
+    expect(ids.every((id, i) => i === 0 || id >= ids[i - 1])).toBe(true);
+    expect(events.some((e) => e.checkoutFormId === order) && events.some((e) => e.checkoutFormId === next)).toBe(true);
+  });
+
   test('readOrderEvents gives compact events; latestEventId is the newest; locateEventCursor finds the event before a date', async () => {
     const day = 24 * 3600_000;
     const [old] = standIns.simulator.admin.addOrders(1, {

@@ -23,7 +23,7 @@ import { testDataConverter } from '../harness/temporal';
 import { eventually, progressWhen, startEnv, type TestEnv } from './env';
 
 const HISTORIES = path.join(__dirname, 'histories');
-const OUR_WORKFLOWS = ['importOrder', 'cancelImportedOrder', 'pollAllegroEvents'];
+const OUR_WORKFLOWS = ['importOrder', 'cancelImportedOrder', 'reviewImportedOrder', 'pollAllegroEvents'];
 
 function replayOptions(): ReplayWorkerOptions {
   const codePath = process.env.TEMPORAL_TEST_WORKFLOW_BUNDLE;
