@@ -29,6 +29,8 @@ export interface ChaosOptions {
   /** Give up waiting for the run to settle after this long past the last fault. */
   settleTimeoutSeconds: number;
   seed: number;
+  /** A workflow bundle made beforehand (the tests' shared one); default: bundled at the start. */
+  workflowBundlePath?: string;
   log?: (line: string) => void;
 }
 

@@ -47,7 +47,7 @@ export function formatChaosReport(result: ChaosResult): string {
   const lines = [
     `Chaos run: ${o.orders} orders, seed ${o.seed}, ${o.workers} workers, ${result.faults.kills} kills, ` +
       `${result.faults.serverRestarts} server restarts, Allegro faults ${(o.allegroFaultRate * 100).toFixed(0)}% ` +
-      `(${result.faults.allegroFaults} injected), licence refusals ${(o.licenceRefusalRate * 100).toFixed(0)}%, ` +
+      `(${result.faults.allegroFaults} of ${result.faults.allegroRequests} calls), licence refusals ${(o.licenceRefusalRate * 100).toFixed(0)}%, ` +
       `${result.wallSeconds.toFixed(0)} s`,
     ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`),
   ];

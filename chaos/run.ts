@@ -67,7 +67,13 @@ export function parseChaosArgs(argv: string[]): { options: Partial<ChaosOptions>
     )
     .option('--seed <n>', `seed of the orders and of the moments (default ${d.seed})`, whole('seed', 0))
     .option('--json <file>', `where every figure is written (default ${DEFAULT_JSON})`)
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    // Help ends the script; any other mistake is thrown, for main() or a test to report.
+    .exitOverride((error) => {
+      if (error.code === 'commander.helpDisplayed') process.exit(0);
+      throw new Error(error.message.replace(/^error: /, ''));
+    })
+    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: () => undefined });
   const v = program.parse(argv, { from: 'user' }).opts<Record<string, number | string | undefined>>();
   const options: Partial<ChaosOptions> = {};
   const set = <K extends keyof ChaosOptions>(key: K, value: number | string | undefined) => {

@@ -106,12 +106,15 @@ export async function createChaosWorld(options: ChaosOptions, log: (line: string
     fs.writeFileSync(settingsFile, stringify(settings));
 
     // Bundled once here: a restarted worker is back in a second instead of bundling again.
-    const workflowBundle = path.join(dir, 'workflows.js');
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
-    fs.writeFileSync(workflowBundle, code);
+    let workflowBundle = options.workflowBundlePath;
+    if (!workflowBundle) {
+      workflowBundle = path.join(dir, 'workflows.js');
+      const { code } = await bundleWorkflowCode({
+        workflowsPath: require.resolve('../workflows'),
+        logger: new DefaultLogger('WARN'),
+      });
+      fs.writeFileSync(workflowBundle, code);
+    }
     log(`World: Temporal ${server.address} (database ${dbFile}), simulator ${simulator.url}, Optima ${optimaFile}`);
 
     return {
