@@ -6,7 +6,7 @@
  * counts what happened (chaos/verdict.ts).
  */
 import { loadSettings, toImportPolicy } from '../config/settings';
-import { pollerWorkflowId, type PollerInput } from '../workflows/definitions';
+import { pollerTaskQueue, pollerWorkflowId, type PollerInput } from '../workflows/definitions';
 import type { pollAllegroEvents } from '../workflows/poller';
 import { paidTo, startedOf, workflowStarts, type Percentiles } from './latency';
 import { chaosWithDefaults, seededRandom, type ChaosOptions } from './options';
@@ -20,7 +20,7 @@ export interface ChaosResult {
   paidToWorkflowStarted: Percentiles;
   /** Whole seconds: Optima's audit time has no finer grain. */
   paidToDocument: Percentiles;
-  faults: { kills: number; serverRestarts: number; allegroFaults: number };
+  faults: { kills: number; serverRestarts: number; allegroRequests: number; allegroFaults: number };
   /** Last fault over (the process or server back) → every paid order settled. */
   settleSecondsAfterLastFault: number | null;
   settled: boolean;
@@ -108,7 +108,7 @@ export async function runChaos(input: Partial<ChaosOptions>): Promise<ChaosResul
     };
     await world.client.workflow.start<typeof pollAllegroEvents>('pollAllegroEvents', {
       workflowId: pollerWorkflowId(world.account),
-      taskQueue: world.taskQueue,
+      taskQueue: pollerTaskQueue(world.taskQueue),
       args: [pollerInput],
     });
 
@@ -149,7 +149,8 @@ export async function runChaos(input: Partial<ChaosOptions>): Promise<ChaosResul
     log(`Faults over after ${((lastFaultAt - t0) / 1000).toFixed(1)} s; waiting for the run to settle…`);
 
     const settledAt = await waitUntilSettled(world, options, injected, log);
-    const allegroFaults = world.simulator.admin.stats().faultsInjected;
+    const traffic = world.simulator.admin.stats();
+    const allegroRequests = Object.values(traffic.requests).reduce((sum, n) => sum + n, 0);
     await pool.stop();
     const verdict = await judge({
       injected,
@@ -167,7 +168,12 @@ export async function runChaos(input: Partial<ChaosOptions>): Promise<ChaosResul
       verdict,
       paidToWorkflowStarted: paidTo(injected.paidAt, startedOf(starts, world.account)),
       paidToDocument: paidTo(injected.paidAt, (id) => documents.get(id)),
-      faults: { kills: options.kills, serverRestarts: options.serverRestarts, allegroFaults },
+      faults: {
+        kills: options.kills,
+        serverRestarts: options.serverRestarts,
+        allegroRequests,
+        allegroFaults: traffic.faultsInjected,
+      },
       settleSecondsAfterLastFault: settledAt === null ? null : Math.max(0, (settledAt - lastFaultAt) / 1000),
       settled: settledAt !== null,
       wallSeconds: (Date.now() - started) / 1000,

@@ -103,8 +103,8 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
     });
     const { temporal, optima, allegro } = redactSettings(settings);
     process.stderr.write(
-      `worker running: Temporal ${temporal.address}/${temporal.namespace}, task queues ${running.taskQueue} and ` +
-        `${running.allegroTaskQueue}; Optima ${optima.kind}; Allegro ${allegro.environment} ` +
+      `worker running: Temporal ${temporal.address}/${temporal.namespace}, task queues ${running.taskQueue}, ` +
+        `${running.allegroTaskQueue} and ${running.pollerTaskQueue}; Optima ${optima.kind}; Allegro ${allegro.environment} ` +
         `(${allegro.accounts.map((a) => a.name).join(', ')}). Ctrl-C stops.\n`,
     );
     const served = metrics.enabled ? await serveMetrics(wiring, settings) : undefined;

@@ -29,7 +29,7 @@ export interface WiringOptions {
   optimaDrivers?: OptimaDriverFactories;
   /** Default: the file store of settings.allegro.tokenStoreDir. */
   tokenStore?: TokenStore;
-  /** Workflow starts in flight while the poller dispatches a page (ActivityDeps). Default 8. */
+  /** Workflow starts in flight while the poller dispatches a page (ActivityDeps). Default 32. */
   dispatchConcurrency?: number;
   /** Default: the codec of AO_CODEC_KEYS / AO_CODEC_KEY_FILE, or none when neither is set. */
   dataConverter?: DataConverter;
