@@ -34,7 +34,7 @@ export interface ActivityDeps {
   taskQueue: string;
   /** Default: the activity context's logger. */
   log?: Pick<Logger, 'info' | 'warn'>;
-  /** Workflow starts/signals in flight at once while dispatching a page of events. Default 8. */
+  /** Workflow starts/signals in flight at once while dispatching a page of events. Default 32. */
   dispatchConcurrency?: number;
   /** How long Optima's reference data (payment forms, services, warehouses) is reused. Default 30 s. */
   referenceDataTtlMs?: number;

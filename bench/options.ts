@@ -54,7 +54,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   pageSize: 100,
   tuning: DEFAULT_TUNING,
   allegroRequestsPerMinute: 9000,
-  dispatchConcurrency: 8,
+  dispatchConcurrency: 32,
   historySample: 200,
   seed: 1,
   stallSeconds: 120,

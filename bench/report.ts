@@ -43,6 +43,24 @@ export function writeResultJson(file: string, result: BenchResult): void {
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 }
 
+/** Issue 15's goals, each beside this run's figure (✓ met, ✗ not, ? not measured). */
+export function goalRows(r: BenchResult): [string, string][] {
+  const server = r.cpuMsPerOrder.temporalServer;
+  const cpu = (phase: 'drain' | 'steady') => r.cpuMsPerOrder.worker[phase] + (server ? server[phase] : NaN);
+  const goals: [string, number | null, number, (n: number) => string][] = [
+    ['p95 event → document (steady)', r.steady.latencyMs.p95, 1200, ms],
+    ['worker peak RSS (drain)', r.worker.drainPeakRssMb, 400, mb],
+    ['worker spawn → ready', r.worker.startToReadyMs, 3000, ms],
+    ['CPU per order, worker + server (drain)', cpu('drain'), 120, ms],
+    ['CPU per order, worker + server (steady)', cpu('steady'), 120, ms],
+  ];
+  return goals.map(([label, value, goal, unit]) => {
+    const known = value !== null && Number.isFinite(value);
+    const mark = !known ? '?' : value <= goal ? '✓' : '✗';
+    return [label, `${mark} ${known ? unit(value) : 'n/a'} (goal ≤ ${unit(goal)})`];
+  });
+}
+
 export function formatReport(r: BenchResult): string {
   const o = r.options;
   const t = o.tuning;
@@ -129,6 +147,9 @@ export function formatReport(r: BenchResult): string {
         `${n} × ${reason}`,
       ]),
     ]),
+    '',
+    'Goals (issue 15)',
+    table(goalRows(r)),
     '',
     '5. per step',
     stepTable('steady state', r.timings.steady),

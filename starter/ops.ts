@@ -10,6 +10,7 @@ import {
   orderProgressQuery,
   orderWorkflowId,
   pollerStatusQuery,
+  pollerTaskQueue,
   pollerWorkflowId,
   resetUpdate,
   type OrderProgress,
@@ -101,7 +102,7 @@ export function carriedPollerState(status: PollerStatus): PollerState {
 }
 
 export function queryPollerStatus(ctx: CommandContext, client: Client, handle: WorkflowHandle): Promise<PollerStatus> {
-  return withAnswer(client, 'the poller status query', ctx.settings().temporal.taskQueue, () =>
+  return withAnswer(client, 'the poller status query', pollerTaskQueue(ctx.settings().temporal.taskQueue), () =>
     handle.query(pollerStatusQuery),
   );
 }
@@ -133,7 +134,7 @@ export async function resetPoller(
   target: ResetTarget,
 ): Promise<PollerStatus> {
   try {
-    return await withAnswer(client, 'the reset update', ctx.settings().temporal.taskQueue, () =>
+    return await withAnswer(client, 'the reset update', pollerTaskQueue(ctx.settings().temporal.taskQueue), () =>
       handle.executeUpdate(resetUpdate, { args: [target] }),
     );
   } catch (error) {

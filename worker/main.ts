@@ -23,6 +23,7 @@ import type { OptimaDriverFactories } from '../activities/optima';
 import { createLogger, TemporalLogger } from './logging';
 import type { WorkerTuning } from './start';
 import { registerBusinessGauges, startMetricsServer, type MetricsServer } from './metrics';
+import { describeConnectRetry } from './connect';
 import { startWiredWorker, wireWorker, type WorkerWiring } from './wiring';
 
 function positiveInt(name: string): (value: string) => number {
@@ -47,7 +48,11 @@ function parseWorkerOptions(argv: string[]): WorkerOptions {
     .description("Runs the integrator's workers until SIGINT or SIGTERM.")
     .option('--settings <file>', `settings file (else $${SETTINGS_FILE_ENV}, else ./settings.yaml)`)
     .option('--max-activities <n>', 'activity slots of the worker', positiveInt('max-activities'))
-    .option('--max-allegro-activities <n>', 'activity slots on the Allegro task queue', positiveInt('max-allegro-activities'))
+    .option(
+      '--max-allegro-activities <n>',
+      'activity slots on the Allegro task queue',
+      positiveInt('max-allegro-activities'),
+    )
     .option('--max-workflow-tasks <n>', 'workflow task slots', positiveInt('max-workflow-tasks'))
     .option('--max-cached-workflows <n>', 'workflows kept in the worker cache', positiveInt('max-cached-workflows'))
     .option('--workflow-bundle <file>', 'a workflow bundle made beforehand instead of bundling at start')
@@ -79,10 +84,18 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
       ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.temporalPort}` } } } }
       : {}),
   });
+  // No worker runs yet to take the runtime's shutdown: a signal while waiting for Temporal ends the wait.
+  const stopWaiting = (): never => process.exit(0);
+  process.once('SIGINT', stopWaiting).once('SIGTERM', stopWaiting);
   const wiring = await wireWorker(settings, {
     ...(optimaDrivers ? { optimaDrivers } : {}),
     ...(file ? { settingsFile: file } : {}),
+    // A service started before Temporal waits for it (Ctrl-C still stops it).
+    connectRetry: {
+      onRetry: (failure) => process.stderr.write(`${describeConnectRetry(settings.temporal.address, failure)}\n`),
+    },
   });
+  process.removeListener('SIGINT', stopWaiting).removeListener('SIGTERM', stopWaiting);
   try {
     const running = await startWiredWorker(wiring, settings, {
       ...(values.workflowBundle ? { workflowBundle: { codePath: path.resolve(values.workflowBundle) } } : {}),
@@ -90,8 +103,8 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
     });
     const { temporal, optima, allegro } = redactSettings(settings);
     process.stderr.write(
-      `worker running: Temporal ${temporal.address}/${temporal.namespace}, task queues ${running.taskQueue} and ` +
-        `${running.allegroTaskQueue}; Optima ${optima.kind}; Allegro ${allegro.environment} ` +
+      `worker running: Temporal ${temporal.address}/${temporal.namespace}, task queues ${running.taskQueue}, ` +
+        `${running.allegroTaskQueue} and ${running.pollerTaskQueue}; Optima ${optima.kind}; Allegro ${allegro.environment} ` +
         `(${allegro.accounts.map((a) => a.name).join(', ')}). Ctrl-C stops.\n`,
     );
     const served = metrics.enabled ? await serveMetrics(wiring, settings) : undefined;

@@ -1,14 +1,15 @@
 /**
  * Runs the integrator's workers in this process: one on the main task queue (all workflows,
- * the Optima and Temporal activities) and one on the Allegro task queue (the activities that
- * call Allegro), whose rate the server enforces for all workers together. Used by
+ * the Optima and Temporal activities), one on the Allegro task queue (the activities that
+ * call Allegro), whose rate the server enforces for all workers together, and a small one on
+ * the pollers' queue (pollerTaskQueue), whose slots no order task takes. Used by
  * worker/main.ts, the demo, the benchmark and the tests.
  */
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
-import { allegroTaskQueue } from '../workflows/definitions';
+import { allegroTaskQueue, pollerTaskQueue } from '../workflows/definitions';
 import { activityInterceptors } from './interceptors';
 import { MetricsActivityInterceptor } from './metrics';
 
@@ -47,8 +48,9 @@ export interface StartWorkerDeps {
 export interface RunningWorker {
   taskQueue: string;
   allegroTaskQueue: string;
+  pollerTaskQueue: string;
   workers: Worker[];
-  /** Settles when both workers stopped: after shutdown(), a shutdown signal, or a fatal error (rethrown). */
+  /** Settles when all workers stopped: after shutdown(), a shutdown signal, or a fatal error (rethrown). */
   done: Promise<void>;
   /** Stops polling, lets running tasks finish (shutdownGraceTime), resolves when stopped. */
   shutdown(): Promise<void>;
@@ -66,12 +68,16 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
 
   // Typed failures, heartbeats (interceptors.ts); then counting what operators alert on (metrics.ts).
   const interceptors = { activity: [() => ({ inbound: new MetricsActivityInterceptor() }), activityInterceptors] };
+  // Bundled once for the two workers that run workflows.
+  const workflowBundle = deps.workflowBundle ?? {
+    code: (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })).code,
+  };
   const main = await Worker.create({
     interceptors,
     connection: deps.connection,
     namespace,
     taskQueue: deps.taskQueue,
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle,
     activities: pick(false),
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions ?? 20,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions ?? 40,
@@ -93,7 +99,26 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
     ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
   });
 
-  const workers = [main, allegro];
+  // One poller per account: a few slots suffice; after a worker dies its sticky queue is given
+  // up soon, so the poller's next task goes to a live worker instead of waiting 10 s.
+  const pollerQueue = pollerTaskQueue(deps.taskQueue);
+  const poller = await Worker.create({
+    interceptors,
+    connection: deps.connection,
+    namespace,
+    taskQueue: pollerQueue,
+    workflowBundle,
+    activities: deps.activities,
+    maxConcurrentWorkflowTaskExecutions: 4,
+    maxConcurrentActivityTaskExecutions: 8,
+    maxCachedWorkflows: 50,
+    stickyQueueScheduleToStartTimeout: '2 seconds',
+    shutdownGraceTime: '10 seconds',
+    ...(deps.identity ? { identity: `${deps.identity}/poller` } : {}),
+    ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
+  });
+
+  const workers = [main, allegro, poller];
   const stop = () => {
     // A worker already stopping (a signal, or the other one failed) is left to finish.
     for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -115,6 +140,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
   return {
     taskQueue: deps.taskQueue,
     allegroTaskQueue: allegroQueue,
+    pollerTaskQueue: pollerQueue,
     workers,
     done,
     async shutdown() {

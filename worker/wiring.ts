@@ -16,6 +16,7 @@ import type { Settings } from '../config/settings';
 import { PermanentError } from '../domain/errors';
 import { dataConverterFromEnvironment } from '../encryption/data-converter';
 import type { OptimaGateway } from '../domain/types';
+import { connectWithRetry, type ConnectRetry } from './connect';
 import { policySource } from './settings-source';
 import { startWorker, type RunningWorker, type StartWorkerDeps } from './start';
 
@@ -28,12 +29,17 @@ export interface WiringOptions {
   optimaDrivers?: OptimaDriverFactories;
   /** Default: the file store of settings.allegro.tokenStoreDir. */
   tokenStore?: TokenStore;
-  /** Workflow starts in flight while the poller dispatches a page (ActivityDeps). Default 8. */
+  /** Workflow starts in flight while the poller dispatches a page (ActivityDeps). Default 32. */
   dispatchConcurrency?: number;
   /** Default: the codec of AO_CODEC_KEYS / AO_CODEC_KEY_FILE, or none when neither is set. */
   dataConverter?: DataConverter;
   /** The file `settings` came from: re-read when it changes (worker/settings-source.ts). */
   settingsFile?: string;
+  /**
+   * How the first connection to Temporal is retried while the server is unreachable. Default:
+   * no retry (a CLI or a test wants the error); `npm run worker` retries without end.
+   */
+  connectRetry?: ConnectRetry;
 }
 
 export interface WorkerWiring {
@@ -58,7 +64,10 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
   };
   try {
     const temporalOptions = temporalConnectionOptions(settings, cwd);
-    const connection = await NativeConnection.connect(temporalOptions as NativeConnectionOptions);
+    const connectNative = () => NativeConnection.connect(temporalOptions as NativeConnectionOptions);
+    const connection = options.connectRetry
+      ? await connectWithRetry(connectNative, options.connectRetry)
+      : await connectNative();
     opened.push(() => connection.close());
     const clientConnection = await Connection.connect(temporalOptions);
     opened.push(() => clientConnection.close());

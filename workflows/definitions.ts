@@ -17,6 +17,21 @@ export function allegroTaskQueue(taskQueue: string): string {
   return `${taskQueue}.allegro`;
 }
 
+const POLLER_QUEUE_SUFFIX = '.poller';
+
+/**
+ * The pollers' own task queue: their workflow tasks and activities (event reads, dispatch) do
+ * not wait behind thousands of order tasks during a backlog, nor behind the orders' replays
+ * after a worker restart, so new orders are discovered within seconds.
+ */
+export function pollerTaskQueue(taskQueue: string): string {
+  return `${taskQueue}${POLLER_QUEUE_SUFFIX}`;
+}
+
+export function isPollerTaskQueue(taskQueue: string): boolean {
+  return taskQueue.endsWith(POLLER_QUEUE_SUFFIX);
+}
+
 /** Order workflow id: one per Allegro account and checkout form, so a start is idempotent. */
 export function orderWorkflowId(account: string, checkoutFormId: string): string {
   return `order:${account}:${checkoutFormId}`;

@@ -25,6 +25,7 @@ import type { PolledEvent, PollerActivities } from '../activities/types';
 import {
   allegroTaskQueue,
   importNowSignal,
+  isPollerTaskQueue,
   pauseSignal,
   pollerStatusQuery,
   resetSignal,
@@ -75,12 +76,21 @@ const BACKFILL_ACTIVITY: ActivityOptions = {
   },
 };
 
-/** Temporal-only work (starting order workflows, counting them) on the workflows' queue. */
+/** Temporal-only work (starting order workflows, counting them) on the poller's own queue. */
 const { dispatchOrderEvents, countWaitingOrders } = proxyActivities<PollerActivities>(RUN_ACTIVITY);
 
-/** Allegro calls go to the rate-limited Allegro task queue (see allegroTaskQueue). */
+/**
+ * A poller on its own queue (pollerTaskQueue) reads Allegro there too: a read of the event
+ * journal must not wait behind a backlog of order activities on the Allegro queue, and its
+ * few calls a second fit in Allegro's limit beside the orders' (the client backs off on 429).
+ * A poller started on the workflows' queue before keeps sending them to the Allegro queue.
+ */
 function allegro(options: ActivityOptions): PollerActivities {
-  return proxyActivities<PollerActivities>({ ...options, taskQueue: allegroTaskQueue(workflowInfo().taskQueue) });
+  const queue = workflowInfo().taskQueue;
+  return proxyActivities<PollerActivities>({
+    ...options,
+    taskQueue: isPollerTaskQueue(queue) ? queue : allegroTaskQueue(queue),
+  });
 }
 
 export async function pollAllegroEvents(input: PollerInput): Promise<void> {
@@ -285,6 +295,8 @@ class Poller {
         if (lastValid) this.state.lastEventAt = lastValid.occurredAt;
         this.state.ordersStarted += result.dispatched;
         this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + result.alreadyDone;
+        // Progress per page: a catch-up of many pages shows it is moving, not only when it ends.
+        this.state.lastImportAt = new Date().toISOString();
         const more = events.length >= pageSize;
         if (!more || this.resets.length > 0 || this.state.paused || workflowInfo().continueAsNewSuggested) break;
       }

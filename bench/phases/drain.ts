@@ -5,7 +5,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { toImportPolicy } from '../../config/settings';
-import { pollerWorkflowId, type PollerInput } from '../../workflows/definitions';
+import { pollerTaskQueue, pollerWorkflowId, type PollerInput } from '../../workflows/definitions';
 import type { pollAllegroEvents } from '../../workflows/poller';
 import { cpuMs } from '../cpu';
 import type { BenchRun } from '../setup';
@@ -61,7 +61,7 @@ export async function drainBacklog(run: BenchRun): Promise<DrainOutcome> {
   const drainStart = Date.now();
   const poller = await client.workflow.start<typeof pollAllegroEvents>('pollAllegroEvents', {
     workflowId: pollerWorkflowId(account),
-    taskQueue,
+    taskQueue: pollerTaskQueue(taskQueue),
     args: [pollerInput],
   });
   const explain = () => explainStuckOrders(client, taskQueue);

@@ -27,6 +27,8 @@ export interface FaultSpec {
   method?: string;
   /** How many matching requests it hits; default 1, Infinity for all. */
   times?: number;
+  /** Each matching request is hit with this chance (0–1); default 1. The chaos run's error rates. */
+  probability?: number;
   /** Answer with this status (and `body`, or a fitting default error body). */
   status?: number;
   body?: unknown;

@@ -59,7 +59,8 @@ export class Traffic {
     const i = this.faults.findIndex(
       (f) =>
         (f.method === undefined || f.method.toUpperCase() === method) &&
-        (typeof f.path === 'string' ? f.path === path : f.path.test(path)),
+        (typeof f.path === 'string' ? f.path === path : f.path.test(path)) &&
+        (f.probability === undefined || Math.random() < f.probability),
     );
     if (i < 0) return undefined;
     const fault = this.faults[i];

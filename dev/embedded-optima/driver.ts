@@ -146,11 +146,15 @@ export function sqliteDriver(optima: EmbeddedOptima, options: SqliteDriverOption
 }
 
 /** The driver createOptimaGateway opens for `kind: 'embedded'` settings (through embeddedOptimaDrivers). */
-export async function openEmbeddedOptimaDriver(settings: EmbeddedOptimaSettings): Promise<OptimaDriver> {
+export async function openEmbeddedOptimaDriver(
+  settings: EmbeddedOptimaSettings,
+  options: { licenceRefusalRate?: number } = {},
+): Promise<OptimaDriver> {
   if (settings.file) fs.mkdirSync(path.dirname(path.resolve(settings.file)), { recursive: true });
   const optima = openEmbeddedOptima({
     ...(settings.file ? { file: settings.file } : {}),
     ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
   });
+  if (options.licenceRefusalRate !== undefined) optima.licences.refusalRate = options.licenceRefusalRate;
   return sqliteDriver(optima, { ownsOptima: true });
 }

@@ -10,6 +10,8 @@ export interface LicenceSimulator {
   available: number;
   /** The next n tryAcquire() calls fail, whatever `available` says. */
   failNext(n: number): void;
+  /** Each tryAcquire() also fails with this chance (0–1; default 0): the chaos run's refusals. */
+  refusalRate: number;
   /** Takes a seat: false when none is free ("Wyczerpane"). */
   tryAcquire(): boolean;
   /** Gives a seat back; throws when more are released than were taken (a gateway bug). */
@@ -25,12 +27,13 @@ export function createLicenceSimulator(): LicenceSimulator {
   let inUse = 0;
   return {
     available: Infinity,
+    refusalRate: 0,
     failNext(n: number): void {
       if (!Number.isInteger(n) || n < 0) throw new Error(`failNext needs a count >= 0, got ${n}`);
       failures = n;
     },
     tryAcquire(): boolean {
-      if (failures > 0 || this.available < 1) {
+      if (failures > 0 || this.available < 1 || Math.random() < this.refusalRate) {
         if (failures > 0) failures--;
         refused++;
         return false;

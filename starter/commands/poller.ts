@@ -6,6 +6,7 @@ import { toPollerInput, type Settings } from '../../config/settings';
 import {
   importNowSignal,
   pauseSignal,
+  pollerTaskQueue,
   resumeSignal,
   type PollerInput,
   type PollerState,
@@ -87,7 +88,7 @@ export const start: CommandSpec = {
     }
     const state = flag(input, 'fresh') ? undefined : await previousState(ctx, client, poller);
     const pollerInput = { ...pollerInputByReference(settings, account), ...(state ? { state } : {}) };
-    const { taskQueue } = settings.temporal;
+    const taskQueue = pollerTaskQueue(settings.temporal.taskQueue);
     try {
       const handle = await client.workflow.start(WORKFLOW_TYPES.poller, {
         taskQueue,

@@ -14,7 +14,7 @@ import { loadSettings, SETTINGS_FILE_ENV, type Settings } from '../../config/set
 import { pollerInputByReference } from '../commands/poller';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
-import { pollerStatusQuery, pollerWorkflowId, type PollerState } from '../../workflows/definitions';
+import { pollerStatusQuery, pollerTaskQueue, pollerWorkflowId, type PollerState } from '../../workflows/definitions';
 import { ACCOUNT } from '../../workflows/search-attributes';
 import { startWiredWorker, wireWorker } from '../../worker/wiring';
 import { carriedPollerState, WORKFLOW_TYPES } from '../ops';
@@ -108,7 +108,7 @@ async function ensurePoller(client: Client, settings: Settings, account: string,
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
   await client.workflow.start(WORKFLOW_TYPES.poller, {
-    taskQueue: settings.temporal.taskQueue,
+    taskQueue: pollerTaskQueue(settings.temporal.taskQueue),
     workflowId,
     args: [{ ...pollerInputByReference(settings, account), initialSync, ...(previous ? { state: previous } : {}) }],
     typedSearchAttributes: [{ key: ACCOUNT, value: account }],

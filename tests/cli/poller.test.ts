@@ -10,6 +10,7 @@ import type { OrderStatus } from '../../domain/types';
 import {
   orderProgressQuery,
   orderWorkflowId,
+  pollerTaskQueue,
   pollerWorkflowId,
   type ImportOrderResult,
 } from '../../workflows/definitions';
@@ -59,7 +60,7 @@ async function orderResult(checkoutFormId: string): Promise<ImportOrderResult> {
 test('start runs the poller; starting again changes nothing', async () => {
   const first = await world.run(['start']);
   expect(first.stdout).toContain(`Started the poller ${pollerWorkflowId(world.account)}`);
-  expect(first.stdout).toContain(`task queue "${world.taskQueue}"`);
+  expect(first.stdout).toContain(`task queue "${pollerTaskQueue(world.taskQueue)}"`);
   expect(first.code).toBe(0);
 
   const again = await world.run(['start']);
