@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { freePort } from '../../scripts/dev-server';
 import { ordersNeedingAttention } from '../../starter/demo/monitor';
 import { startSimulatedAllegro } from '../../starter/demo/simulated-allegro';
-import { pollerStatusQuery, pollerWorkflowId, type PollerStatus } from '../../workflows/definitions';
+import { pollerStatusQuery, pollerTaskQueue, pollerWorkflowId, type PollerStatus } from '../../workflows/definitions';
 import { runWorker, testAddress, testClient, testNamespace, uniqueName } from '../harness/temporal';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -142,7 +142,7 @@ function installQuietRuntime(): void {
 async function pollerStatus(): Promise<PollerStatus> {
   installQuietRuntime();
   const client = await testClient();
-  return runWorker({ taskQueue, activities: {} }, () =>
+  return runWorker({ taskQueue: pollerTaskQueue(taskQueue), activities: {} }, () =>
     client.workflow.getHandle(pollerWorkflowId(account)).query(pollerStatusQuery),
   );
 }
