@@ -47,9 +47,7 @@ export interface OrderActivities {
   /** Re-reads the checkout form (events are only hints). 404: OrderGoneError. */
   fetchOrder(input: OrderRef): Promise<CheckoutForm>;
   /** This order's document, or (merged payment) another one holding its line ids, then linked. */
-  findExistingDocument(
-    input: OrderRef & { lineIds: string[]; totalToPay?: Money },
-  ): Promise<ExistingDocument | null>;
+  findExistingDocument(input: OrderRef & { lineIds: string[]; totalToPay?: Money }): Promise<ExistingDocument | null>;
   matchProducts(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<LineMatch[]>;
   matchContractor(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<ContractorMatch>;
   /** Builds the draft (pure) and writes it with its order link in one transaction. Idempotent. */

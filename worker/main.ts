@@ -47,7 +47,11 @@ function parseWorkerOptions(argv: string[]): WorkerOptions {
     .description("Runs the integrator's workers until SIGINT or SIGTERM.")
     .option('--settings <file>', `settings file (else $${SETTINGS_FILE_ENV}, else ./settings.yaml)`)
     .option('--max-activities <n>', 'activity slots of the worker', positiveInt('max-activities'))
-    .option('--max-allegro-activities <n>', 'activity slots on the Allegro task queue', positiveInt('max-allegro-activities'))
+    .option(
+      '--max-allegro-activities <n>',
+      'activity slots on the Allegro task queue',
+      positiveInt('max-allegro-activities'),
+    )
     .option('--max-workflow-tasks <n>', 'workflow task slots', positiveInt('max-workflow-tasks'))
     .option('--max-cached-workflows <n>', 'workflows kept in the worker cache', positiveInt('max-cached-workflows'))
     .option('--workflow-bundle <file>', 'a workflow bundle made beforehand instead of bundling at start')

@@ -88,6 +88,7 @@ export function describeGatewayContract(name: string, factory: HarnessFactory, o
       isService: p === null,
     });
 
+    const NO_FLAGS = { fiscal: false, ksefNotSend: false, splitPayment: false, oss: false };
     const draft = (orderId: string, over: Partial<DocumentDraft> = {}): DocumentDraft => {
       const lines = over.lines ?? [
         line(goods23, `${orderId}-1`, 2, 2999, 23),
@@ -112,6 +113,8 @@ export function describeGatewayContract(name: string, factory: HarnessFactory, o
         description: 'Wiadomość od kupującego',
         attributes: [],
         lineIds: lines.filter((l) => l.sourceLineId !== 'delivery').map((l) => l.sourceLineId),
+        dueDate: over.documentDate ?? '2089-01-10',
+        flags: NO_FLAGS,
         ...over,
       };
     };
