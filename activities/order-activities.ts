@@ -6,7 +6,10 @@
  */
 import type { CheckoutForm, CheckoutFormLineItem } from '../domain/allegro';
 import { chooseContractor, contractorIdentity, fitsIdentity } from '../domain/contractor';
+import { taxPointDate, type DateInput } from '../domain/document-dates';
 import { buildDocumentDraft, paymentFormIdByName, type LineMatch } from '../domain/draft';
+import type { ExchangeRate, ExchangeRates } from '../domain/exchange-rates';
+import { HOME_CURRENCY } from '../domain/foreign-currency';
 import { NeedsPersonError, OrderRefusal, PermanentError, TransientError } from '../domain/errors';
 import { checkOrderValues } from '../domain/order-checks';
 import { isProductSet, matchLineProduct, newProductDraft, type OfferDetails } from '../domain/products';
@@ -74,7 +77,9 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
     async createDocument(input) {
       const { account, order, lines, contractor, importedAt } = input;
       const { version, policy } = await policyFor(account, input);
+      const exchange = await exchangeRateFor(deps.rates, { order, policy, importedAt });
       const result = buildDocumentDraft({
+        ...exchange,
         account,
         order,
         lines,
@@ -114,6 +119,20 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
       return optima.noteOnDocument(checkoutFormId, note);
     },
   };
+}
+
+/**
+ * The NBP rate of the tax point for an order in CZK, EUR or HUF; none for PLN. A rate NBP has
+ * not published makes the order wait (ExchangeRateMissingError), to be imported on retry.
+ */
+async function exchangeRateFor(
+  rates: ExchangeRates,
+  input: DateInput,
+): Promise<{ exchangeRate?: ExchangeRate; taxPointDate?: string }> {
+  const currency = input.order.summary.totalToPay.currency;
+  if (currency === HOME_CURRENCY) return {};
+  const taxPoint = asNeedsPerson(() => taxPointDate(input));
+  return { exchangeRate: await rates.rateBefore(currency, taxPoint), taxPointDate: taxPoint };
 }
 
 /** A pure refusal becomes the order's wait for a person, with its code. */
@@ -243,7 +262,10 @@ async function matchBuyer(
   if (policy.matchContractorByEmail)
     searches.push({ rule: 'email', find: () => optima.findContractorsByEmail(identity.email) });
   for (const { rule, find } of searches) {
-    const choice = chooseContractor((await find()).filter((c) => fitsIdentity(c, identity)), rule);
+    const choice = chooseContractor(
+      (await find()).filter((c) => fitsIdentity(c, identity)),
+      rule,
+    );
     if (choice.kind === 'ambiguous') throw new NeedsPersonError('ambiguous-contractor', choice.message);
     if (choice.kind === 'one') {
       await optima.linkContractor(identity.linkKey, choice.contractor.id);

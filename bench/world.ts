@@ -20,6 +20,7 @@ import { loadSettings, type Settings, type SettingsInput } from '../config/setti
 import { dataConverterFromEnvironment } from '../encryption/data-converter';
 import { startAllegroSimulator, type AllegroSimulator } from '../dev/allegro-simulator';
 import { DEMO_MAPPINGS } from '../dev/demo-settings';
+import { startNbpStandIn } from '../dev/nbp-rates';
 import { embeddedOptimaFiles, openEmbeddedOptima, RETAIL_PRICE_NUMBER } from '../dev/embedded-optima';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { locateTemporal } from '../scripts/temporal-cli';
@@ -94,6 +95,10 @@ export async function createBenchWorld(options: WorldOptions): Promise<BenchWorl
     const simulator = await startAllegroSimulator({ seed: options.seed, latencyMs: options.latencyMs });
     cleanups.push(() => simulator.close());
 
+    // The simulator's CZK, EUR and HUF orders take NBP rates from the stand-in.
+    const nbp = await startNbpStandIn();
+    cleanups.push(() => nbp.close());
+
     const optimaFile = path.join(dir, 'optima.sqlite');
     // Created and seeded here, so that the worker's start does not include the seeding.
     openEmbeddedOptima({ file: optimaFile, seed: true }).close();
@@ -112,6 +117,7 @@ export async function createBenchWorld(options: WorldOptions): Promise<BenchWorl
       },
       temporal: { address, namespace, taskQueue },
       mappings: DEMO_MAPPINGS,
+      rates: { nbpUrl: nbp.url },
       // The embedded Optima's retail price type, for the product cards the import creates.
       import: { newProduct: { priceTypeNumber: RETAIL_PRICE_NUMBER } },
     };

@@ -34,6 +34,12 @@ export const DEMO_SETTINGS = {
     tokenStoreDir: '.data/tokens',
   },
   mappings: DEMO_MAPPINGS,
+  // Orders shipped by Allegro One Fulfillment leave its warehouse; the simulator's foreign
+  // marketplaces carry their countries' VAT rates, as an OSS seller sets them.
+  import: {
+    fulfillmentWarehouseSymbol: 'ALLEGRO',
+    ossMarketplaces: ['allegro-cz', 'allegro-sk', 'allegro-hu'],
+  },
   poller: { schedule: { every: '30s' }, pageSize: 100 },
 } satisfies SettingsInput;
 

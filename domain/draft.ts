@@ -8,16 +8,20 @@
  */
 import type { CheckoutForm, CheckoutFormLineItem } from './allegro';
 import { buyerParty, personName } from './contractor';
+import { documentDate, dueDate } from './document-dates';
+import { description } from './document-description';
+import { documentFlags, isOneFulfillment } from './document-flags';
 import { OrderRefusal, type NeedsPersonReason, type RefusalCode } from './errors';
 import { findDeliveryMapping, findPaymentMapping, findWarehouse, sameText } from './mappings';
 import { formatMinor, lineValue } from './money';
+import type { ExchangeRate } from './exchange-rates';
+import { currencyExchange, DEFAULT_RATE_TYPE_NUMBER, HOME_CURRENCY } from './foreign-currency';
 import { checkOrderValues } from './order-checks';
 import { isProductSet, parseVatRate } from './products';
 import { checkPaid, surchargeLines } from './settlement';
 import { vatTable } from './vat';
 import type {
   ContractorRef,
-  DocumentDateSource,
   DocumentDraft,
   DocumentLineDraft,
   ImportPolicy,
@@ -27,6 +31,7 @@ import type {
   PaymentFormRef,
   ProductMatchRule,
   ProductRef,
+  VatRow,
 } from './types';
 
 export interface LineMatch {
@@ -48,21 +53,22 @@ export interface DraftInput {
   timeZone?: string;
   /** Version of the settings `policy` came from: recorded in policy.settingsVersionAttribute. */
   settingsVersion?: string;
+  /** The NBP rate for the tax point (domain/document-dates.ts taxPointDate); required unless PLN. */
+  exchangeRate?: ExchangeRate;
+  /** The tax point `exchangeRate` is for. */
+  taxPointDate?: string;
 }
 
 export type DraftResult =
   | { ok: true; draft: DocumentDraft }
   | { ok: false; reason: NeedsPersonReason; code: RefusalCode; field: string; message: string };
 
-export const DEFAULT_TIME_ZONE = 'Europe/Warsaw';
 /** sourceLineId of the delivery cost line. */
+export { dateInZone, DEFAULT_TIME_ZONE, documentDateInstant } from './document-dates';
+export { CUT_MARKER, DESCRIPTION_MAX, fitDescription } from './document-description';
 export const DELIVERY_LINE_ID = 'delivery';
 /** DAt_WartoscTxt is nvarchar(1024). */
 const ATTRIBUTE_MAX = 1024;
-/** TrN_Opis is nvarchar(1024). */
-export const DESCRIPTION_MAX = 1024;
-/** Marks text cut to its column. */
-export const CUT_MARKER = '…';
 
 /** A refusal whose code is its reason; thrown inside the builder, returned as a DraftResult. */
 class Refusal extends OrderRefusal {
@@ -74,37 +80,6 @@ class Refusal extends OrderRefusal {
 /** FPl_Nazwa is unique and compared case-insensitively (Polish_CI_AS collation). */
 export function paymentFormIdByName(forms: PaymentFormRef[], name: string): number | undefined {
   return forms.find((f) => sameText(f.name, name))?.id;
-}
-
-/** YYYY-MM-DD of an instant in a time zone, or null when the instant does not parse. */
-export function dateInZone(iso: string, timeZone: string): string | null {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return null;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(t);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
-}
-
-/**
- * The instant the document date comes from: 'order' = the earliest purchase of its lines
- * (else the form's last update), 'payment' = payment.finishedAt (not finished yet: the
- * import), 'import' = the import.
- */
-export function documentDateInstant(order: CheckoutForm, source: DocumentDateSource, importedAt: string): string {
-  if (source === 'payment') return order.payment?.finishedAt ?? importedAt;
-  if (source === 'order') {
-    const bought = order.lineItems
-      .map((l) => l.boughtAt)
-      .filter((b): b is string => !!b && !Number.isNaN(Date.parse(b)))
-      .sort((a, b) => Date.parse(a) - Date.parse(b));
-    return bought[0] ?? order.updatedAt ?? importedAt;
-  }
-  return importedAt;
 }
 
 function recipientParty(order: CheckoutForm, buyer: PartyCopy): PartyCopy {
@@ -128,15 +103,6 @@ function recipientParty(order: CheckoutForm, buyer: PartyCopy): PartyCopy {
   };
 }
 
-function pickupPointNote(order: CheckoutForm): string | null {
-  const pickup = order.delivery?.pickupPoint;
-  if (!pickup) return null;
-  const a = pickup.address;
-  const place = a ? [a.street, [a.zipCode, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') : '';
-  const head = [pickup.id, pickup.name, place].filter((s) => s && s.trim() !== '').join(', ');
-  return `Punkt odbioru: ${head}${pickup.description ? ` (${pickup.description})` : ''}`;
-}
-
 function moneyText(amount: Minor, currency: string): string {
   return `${formatMinor(amount)} ${currency}`;
 }
@@ -148,7 +114,8 @@ function offerLabel(item: CheckoutFormLineItem): string {
 /** The goods line and its additional-service lines for one Allegro line item. */
 function itemLines(item: CheckoutFormLineItem, match: LineMatch, policy: ImportPolicy): DocumentLineDraft[] {
   const product = match.product;
-  const vatRate = product?.vatRate ?? parseVatRate(item.tax?.rate) ?? policy.newProduct.vatRate;
+  // Allegro's tax.rate is the offer's rate on its marketplace (a foreign one differs from the card's).
+  const vatRate = parseVatRate(item.tax?.rate) ?? product?.vatRate ?? policy.newProduct.vatRate;
   const goods: DocumentLineDraft = {
     sourceLineId: item.id,
     productId: product?.id ?? null,
@@ -298,52 +265,20 @@ function deliveryLine(input: DraftInput): DocumentLineDraft | null {
 }
 
 function warehouseId(input: DraftInput): number | null {
-  const symbol = input.policy.warehouseSymbol;
+  const fulfilled = isOneFulfillment(input.order) && input.policy.fulfillmentWarehouseSymbol;
+  const symbol = fulfilled || input.policy.warehouseSymbol;
+  const setting = fulfilled ? 'import.fulfillmentWarehouseSymbol' : 'import.warehouseSymbol';
   if (!symbol) return null;
   const warehouse = findWarehouse(input.reference.warehouses, symbol);
   if (!warehouse) {
     throw new Refusal(
       'optima-rejected',
-      'import.warehouseSymbol',
-      `import.warehouseSymbol "${symbol}" is not a warehouse in Optima ` +
+      setting,
+      `${setting} "${symbol}" is not a warehouse in Optima ` +
         `(known: ${input.reference.warehouses.map((w) => w.symbol).join(', ') || 'none'}). Fix the setting, then retry the order.`,
     );
   }
   return warehouse.id;
-}
-
-function description(order: CheckoutForm, policy: ImportPolicy): string {
-  const notes: string[] = [];
-  if (policy.stage === 'BOUGHT') {
-    notes.push(
-      'Tryb „wszystkie zakupy”: zamówienie pobrane przed opłaceniem, bez kosztu dostawy, z domyślną formą płatności kontrahenta.',
-    );
-  }
-  const payment = order.payment;
-  if (payment && payment.type === 'ONLINE' && !payment.finishedAt) {
-    notes.push(
-      `Płatność rozpoczęta, ale niezakończona (${[payment.type, payment.provider].filter(Boolean).join(' ')}).`,
-    );
-  }
-  if (order.invoice?.required && !order.invoice.address?.company)
-    notes.push('Kupujący prosi o fakturę (osoba prywatna).');
-  const pickup = pickupPointNote(order);
-  if (pickup) notes.push(pickup);
-  const message = order.messageToSeller?.trim();
-  if (message) notes.push(`Wiadomość od kupującego: ${message}`);
-  return fitDescription(notes.join('\n'));
-}
-
-/**
- * TrN_Opis is nvarchar(1024): a longer text (a long buyer's message) is cut here with a visible
- * marker, rather than silently by the adapter; the full message stays on the Allegro order.
- */
-export function fitDescription(text: string): string {
-  if (text.length <= DESCRIPTION_MAX) return text;
-  // nvarchar counts UTF-16 units; never leave half of a surrogate pair.
-  let end = DESCRIPTION_MAX - CUT_MARKER.length;
-  if (/[\uD800-\uDBFF]/.test(text[end - 1])) end -= 1;
-  return `${text.slice(0, end)}${CUT_MARKER}`;
 }
 
 /**
@@ -368,7 +303,11 @@ function checkProductSets(order: CheckoutForm, matches: Map<string, LineMatch>):
  * The document total against Allegro's: goods + delivery + surcharges equals totalToPay, or,
  * when Allegro's summary leaves the surcharges out, goods + delivery equals it exactly.
  */
-function checkTotal(order: CheckoutForm, policy: ImportPolicy, parts: { items: Minor; delivery: Minor; surcharges: Minor }) {
+function checkTotal(
+  order: CheckoutForm,
+  policy: ImportPolicy,
+  parts: { items: Minor; delivery: Minor; surcharges: Minor },
+) {
   const currency = order.summary.totalToPay.currency;
   const base = parts.items + parts.delivery;
   const grossTotal = base + parts.surcharges;
@@ -443,11 +382,15 @@ function build(input: DraftInput): DocumentDraft {
   }
 
   const date = documentDate(input);
+  const vat = vatTable(lines);
+  const exchange = exchangeOf(input, currency, lines, vat);
+  const kind = isCompany ? policy.documentKindCompany : policy.documentKindPerson;
+  const grossTotalPln = exchange?.grossTotalPln ?? grossTotal;
 
   return {
     orderId: order.id,
     account: input.account,
-    kind: isCompany ? policy.documentKindCompany : policy.documentKindPerson,
+    kind,
     documentDate: date,
     currency,
     contractorId: input.contractor.id,
@@ -456,34 +399,36 @@ function build(input: DraftInput): DocumentDraft {
     paymentFormId: paymentForm,
     warehouseId: warehouse,
     lines,
-    vat: vatTable(lines),
+    vat,
     grossTotal,
-    description: description(order, policy),
+    description: description(order, policy, exchange),
     attributes,
     lineIds: order.lineItems.map((l) => l.id),
+    ...(exchange ? { exchange } : {}),
+    dueDate: dueDate(order, policy, date),
+    flags: documentFlags({ order, policy, kind, isCompany, grossTotalPln }),
   };
 }
 
-/** The document date (YYYY-MM-DD, a four-digit year), or a refusal naming the source field. */
-function documentDate(input: DraftInput): string {
-  const { order, policy } = input;
-  const instant = documentDateInstant(order, policy.documentDateSource, input.importedAt);
-  const date = dateInZone(instant, input.timeZone ?? DEFAULT_TIME_ZONE);
-  if (date && /^[1-9]\d{3}-\d{2}-\d{2}$/.test(date)) return date;
-  const field =
-    instant === order.payment?.finishedAt
-      ? 'payment.finishedAt'
-      : instant === order.updatedAt
-        ? 'updatedAt'
-        : instant === input.importedAt
-          ? 'importedAt'
-          : 'lineItems[].boughtAt';
-  throw new OrderRefusal(
-    'invalid-order-data',
-    'invalid-date',
-    field,
-    `${field}: "${instant}" gives no document date with a four-digit year.`,
-  );
+/** A document in CZK, EUR or HUF carries the NBP rate the activity read for the tax point. */
+function exchangeOf(
+  input: DraftInput,
+  currency: string,
+  lines: DocumentLineDraft[],
+  vat: VatRow[],
+): DocumentDraft['exchange'] {
+  if (currency === HOME_CURRENCY) return undefined;
+  const rate = input.exchangeRate;
+  if (!rate || rate.currency !== currency || !input.taxPointDate) {
+    throw new OrderRefusal(
+      'invalid-order-data',
+      'invalid-currency',
+      'summary.totalToPay.currency',
+      `summary.totalToPay.currency: the order is in ${currency} and no NBP rate of ${currency} was given for it.`,
+    );
+  }
+  const kursNumer = input.policy.exchangeRateTypeNumber ?? DEFAULT_RATE_TYPE_NUMBER;
+  return currencyExchange(rate, input.taxPointDate, kursNumer, lines, vat);
 }
 
 export function buildDocumentDraft(input: DraftInput): DraftResult {

@@ -17,6 +17,9 @@ export interface Money {
 /** Optima document kinds we write. RO = "Rezerwacja Odbiorcy" (class 308). */
 export type DocumentKind = 'RO' | 'FS' | 'PA';
 
+/** Which day is the tax point for the exchange rate (settings: import.taxPoint). */
+export type TaxPointSource = 'payment' | 'documentDate';
+
 /** Where the document date comes from (settings: import.documentDateSource). */
 export type DocumentDateSource = 'order' | 'payment' | 'import';
 
@@ -176,6 +179,44 @@ export interface DocumentDraft {
   attributes: { code: string; value: string }[];
   /** Allegro line ids: a merged checkout form shares them with the orders it replaced. */
   lineIds: string[];
+  /** Absent on a PLN document (rate 1/1); present for CZK, EUR, HUF (domain/foreign-currency.ts). */
+  exchange?: CurrencyExchange;
+  /** TrN_Termin, YYYY-MM-DD: the document date when paid online, else + the configured days. */
+  dueDate: string;
+  /** Header flags an accountant needs on an FS or PA (domain/document-flags.ts). */
+  flags: DocumentFlags;
+}
+
+/** The NBP rate of a foreign-currency document and its PLN amounts, converted once. */
+export interface CurrencyExchange {
+  /** PLN for 1 unit as NBP publishes it, e.g. "4.2345". */
+  rate: string;
+  /** As Optima stores a rate: KursL / KursM, KursL with at most 4 decimals (HUF: per 100). */
+  kursL: number;
+  kursM: number;
+  /** TrN_KursNumer: the rate type in Optima's currency settings (import.exchangeRateTypeNumber). */
+  kursNumer: number;
+  /** NBP table number, e.g. "61/A/NBP/2026", and its day (TrN_DataKur). */
+  tableNumber: string;
+  effectiveDate: string;
+  /** The tax point the rate is for (the last business day before it). */
+  taxPointDate: string;
+  /** The VAT table in PLN, same rows as DocumentDraft.vat: net and VAT each converted. */
+  vatPln: VatRow[];
+  /** Each line's gross value in PLN, in line order; per VAT rate they add up to vatPln's gross. */
+  linesGrossPln: Minor[];
+  grossTotalPln: Minor;
+}
+
+export interface DocumentFlags {
+  /** TrN_Fiskalna: a PA to be fiscalised (import.receiptFiscal). */
+  fiscal: boolean;
+  /** TrN_NieWysylajDokumentuDoKSeF: a B2C FS kept out of KSeF (import.ksefB2cNotSend). */
+  ksefNotSend: boolean;
+  /** TrN_SplitPay: the split-payment mechanism marked on an FS (import.splitPayment). */
+  splitPayment: boolean;
+  /** TrN_RozliczamPodatekWOSS: VAT settled in OSS (import.ossMarketplaces). */
+  oss: boolean;
 }
 
 export interface DocumentRef {
@@ -337,6 +378,26 @@ export interface ImportPolicy {
   deliveryMappings: DeliveryMapping[];
   /** Mag_Symbol; absent: the operator's default warehouse. */
   warehouseSymbol?: string;
+  /** Mag_Symbol for orders shipped by Allegro One Fulfillment; absent: as any other order. */
+  fulfillmentWarehouseSymbol?: string;
+  /**
+   * The rest are optional because workflows started before them carry a pinned policy without
+   * them; domain/document-flags.ts gives their defaults (the settings' defaults).
+   */
+  /** The tax point whose NBP rate a foreign-currency document takes: the payment's day or the document date. */
+  taxPoint?: TaxPointSource;
+  /** TrN_KursNumer written with a foreign-currency rate. */
+  exchangeRateTypeNumber?: number;
+  /** TrN_Termin for cash on delivery and deferred payment (EXTENDED_TERM): days after the document date. */
+  dueDays?: { cashOnDelivery: number; deferred: number };
+  /** An FS to a private buyer marked not to be sent to KSeF. */
+  ksefB2cNotSend?: boolean;
+  /** A PA marked fiscal (TrN_Fiskalna). */
+  receiptFiscal?: boolean;
+  /** TrN_SplitPay on an FS to a company from 15,000 PLN gross ('threshold'), or never. */
+  splitPayment?: 'threshold' | 'never';
+  /** Marketplace ids (allegro-cz…) whose sales settle VAT in OSS. */
+  ossMarketplaces?: string[];
   /** Twr_Kod of the service card surcharges are booked on; absent: orders with surcharges wait. */
   surchargeServiceCode?: string;
   /** Paid amount differing from the document total: wait (absent = wait) or book the order's figures. */

@@ -33,11 +33,7 @@ const PERSONAL_FIELDS = [
 ];
 
 /** Top level, one and two levels down: meta objects are flat, but errors and settings nest. */
-const REDACTED_PATHS = [...SECRET_FIELDS, ...PERSONAL_FIELDS].flatMap((field) => [
-  field,
-  `*.${field}`,
-  `*.*.${field}`,
-]);
+const REDACTED_PATHS = [...SECRET_FIELDS, ...PERSONAL_FIELDS].flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
 
 /**
  * `destination`: where the lines go (tests pass a buffer). Without it, stdout; pino-pretty runs

@@ -1,7 +1,7 @@
 /**
  * Builds what the worker runs with from the settings: a Temporal connection for the workers
  * and a client for the poller's dispatch, one Allegro client per configured account (sharing
- * the token store), the Optima gateway (embedded or SQL Server), and the activities.
+ * the token store), the Optima gateway (embedded or SQL Server), NBP's exchange rates, and the activities.
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -11,6 +11,7 @@ import { createActivities, type Activities } from '../activities';
 import { AllegroClient } from '../activities/allegro/client';
 import { FileTokenStore, type TokenStore } from '../activities/allegro/token-store';
 import { createOptimaGateway, type OptimaDriverFactories } from '../activities/optima';
+import { createNbpExchangeRates } from '../activities/rates/nbp';
 import { allegroTarget, temporalConnectionOptions } from '../config/connections';
 import type { Settings } from '../config/settings';
 import { PermanentError } from '../domain/errors';
@@ -101,6 +102,9 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
       optima = own;
     }
 
+    const rates = createNbpExchangeRates({ baseUrl: settings.rates.nbpUrl });
+    opened.push(() => rates.close());
+
     const activities = createActivities({
       allegro: (account) => {
         const found = allegro.get(account);
@@ -113,6 +117,7 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
         return found;
       },
       optima,
+      rates,
       policy: policySource({ settings, ...(options.settingsFile ? { file: options.settingsFile } : {}) }),
       temporal: client,
       taskQueue: settings.temporal.taskQueue,

@@ -5,7 +5,8 @@
  * schema. Also the column values shared by sales documents and stock receipts.
  */
 import { TransientError } from '../../domain/errors';
-import type { PartyCopy } from '../../domain/types';
+import { DEFAULT_RATE_TYPE_NUMBER, HOME_CURRENCY } from '../../domain/foreign-currency';
+import type { DocumentFlags, PartyCopy } from '../../domain/types';
 import type { OptimaColumn } from './columns';
 import type { Params, Transaction } from './driver';
 import { countryName, cut, nipForms, splitStreet, VAT_FLAG_TAXABLE, type CutText } from './rules';
@@ -25,19 +26,19 @@ const TRANAG: InsertSpec = {
     'TrN_MagZrdId', 'TrN_Waluta', 'TrN_KodKraju', 'TrN_Export', 'TrN_Finalny', 'TrN_PodatekVat', 'TrN_RazemNetto',
     'TrN_RazemVAT', 'TrN_RazemBrutto', 'TrN_RazemNettoWal', 'TrN_RazemVATWal', 'TrN_RazemBruttoWal', 'TrN_Opis',
     'TrN_ImportRowId', 'TrN_OpeZalID', 'TrN_OpeZalKod', 'TrN_OpeZalNazwisko', 'TrN_OpeModID', 'TrN_OpeModKod',
-    'TrN_OpeModNazwisko',
+    'TrN_OpeModNazwisko', 'TrN_KursL', 'TrN_KursM', 'TrN_KursNumer', 'TrN_Fiskalna', 'TrN_NieWysylajDokumentuDoKSeF',
+    'TrN_SplitPay', 'TrN_RozliczamPodatekWOSS',
   ],
-  // Buffer (draft a person confirms), not cancelled, PLN at rate 1/1 (KursNumer 3 as the one
-  // public direct-SQL writer used; its meaning is unknown — SCHEMA.md §2.8).
-  fixed: { TrN_Bufor: 1, TrN_Anulowany: 0, TrN_KursL: 1, TrN_KursM: 1, TrN_KursNumer: 3 },
+  // Buffer (draft a person confirms), not cancelled.
+  fixed: { TrN_Bufor: 1, TrN_Anulowany: 0 },
   zero: [
     'TrN_AktualizacjaCenyZakKor', 'TrN_AwizoId', 'TrN_BlokadaPlatnosci', 'TrN_BzpId', 'TrN_Centrala', 'TrN_Detal',
-    'TrN_DokMOSMMId', 'TrN_EdycjaTabelkiVAT', 'TrN_FADokumentDostawy', 'TrN_FinalnyWegiel', 'TrN_Fiskalna',
+    'TrN_DokMOSMMId', 'TrN_EdycjaTabelkiVAT', 'TrN_FADokumentDostawy', 'TrN_FinalnyWegiel',
     'TrN_Korekta', 'TrN_KSeFStatusId', 'TrN_MetodaKasowa', 'TrN_NieNaliczajOplataCukrowa',
-    'TrN_NieUwzglwedniajWEwidencjiWegiel', 'TrN_NieWysylajDokumentuDoKSeF', 'TrN_NrListuPrzewozowegoTypKuriera',
+    'TrN_NieUwzglwedniajWEwidencjiWegiel', 'TrN_NrListuPrzewozowegoTypKuriera',
     'TrN_PAFACzesciowe', 'TrN_PARodzajKor', 'TrN_PlatElemWalSys', 'TrN_PlatKaucje', 'TrN_PlatnikRachunekLp',
     'TrN_PlatnoscNaWZ', 'TrN_PunktyZam', 'TrN_PunktyZap', 'TrN_Rabat', 'TrN_RabatWartosc', 'TrN_RezerwacjaWew',
-    'TrN_RozliczamPodatekWOSS', 'TrN_SplitPay', 'TrN_StatusInt', 'TrN_StawkaNPOO', 'TrN_TaxFreePotwierdzony',
+    'TrN_StatusInt', 'TrN_StawkaNPOO', 'TrN_TaxFreePotwierdzony',
     'TrN_TrSTyp', 'TrN_TrybNettoVAT', 'TrN_UmowaWegiel', 'TrN_VatDlaDokWal', 'TrN_WartoscOO', 'TrN_WartoscSP',
     'TrN_ZwolnionyZAkcyzy', 'Trn_DokumentDostawy', 'Trn_Sent', 'Trn_WszystkoPlSyncho',
   ],
@@ -55,9 +56,9 @@ const TRAELEM: InsertSpec = {
     'TrE_TwrOpis', 'TrE_TwrTyp', 'TrE_Jm', 'TrE_Ilosc', 'TrE_IloscJM', 'TrE_Cena0', 'TrE_CenaT', 'TrE_CenaW', 'TrE_Cena0WD',
     'TrE_CenaWWD', 'TrE_Stawka', 'TrE_Flaga', 'TrE_WartoscNetto', 'TrE_WartoscBrutto', 'TrE_WartoscNettoWal',
     'TrE_WartoscBruttoWal', 'TrE_TypNB', 'TrE_Waluta', 'TrE_MagId', 'TrE_DataDok', 'TrE_DataOpe', 'TrE_PodmiotTyp',
-    'TrE_PodID',
+    'TrE_PodID', 'TrE_KursL', 'TrE_KursM', 'TrE_KursNumer', 'TrE_StawkaOSS',
   ],
-  fixed: { TrE_Aktywny: 1, TrE_JMPrzelicznikL: 1, TrE_JMPrzelicznikM: 1, TrE_KursL: 1, TrE_KursM: 1, TrE_KursNumer: 3 },
+  fixed: { TrE_Aktywny: 1, TrE_JMPrzelicznikL: 1, TrE_JMPrzelicznikM: 1 },
   zero: [
     'TrE_AkcyzaOpal', 'TrE_AkcyzaStawka', 'TrE_DoZwrotu', 'TrE_FakZalKwotaMax', 'TrE_IFA24', 'TrE_IFA24Mag',
     'TrE_IloscJMKW', 'TrE_IloscKW', 'TrE_JmCalkowite', 'TrE_Kaucja', 'TrE_KosztKGO', 'TrE_KosztUslugi', 'TrE_KV7ID',
@@ -66,7 +67,7 @@ const TRAELEM: InsertSpec = {
     'TrE_OplataCukrowaOdCukrowZawartoscSokow20', 'TrE_OplataCukrowaOdCukrowZmienna',
     'TrE_OplataCukrowaOdKofeinyTauryny', 'TrE_OplataCukrowaOdKofeinyTaurynyStala',
     'TrE_OplataCukrowaOdSubstancjiSlodzacych', 'TrE_OplataCukrowaPrzelicznikML', 'TrE_PATrEId', 'TrE_Prog',
-    'TrE_Rabat', 'TrE_SplitPay', 'TrE_StawkaOSS', 'TrE_TwCNumer', 'TrE_Upust', 'TrE_UpustKnt', 'TrE_UpustKntTyp',
+    'TrE_Rabat', 'TrE_SplitPay', 'TrE_TwCNumer', 'TrE_Upust', 'TrE_UpustKnt', 'TrE_UpustKntTyp',
     'TrE_UpustTyp', 'TrE_UslugaZlozona', 'TrE_UslugaZlozonaId', 'TrE_WartoscZakupuWylicz', 'TrE_ZestawWiazanie',
     'TrE_Zrodlowa', 'TrE_ZTwGlowny', 'TrE_ZTwID', 'TrE_ZTwIlosc', 'Tre_CenaZCzteremaMiejscami',
     'Tre_OdwrotneObciazenie',
@@ -130,14 +131,46 @@ export function party(side: 'Pod' | 'Odb', p: PartyCopy | undefined, label: stri
   };
 }
 
-/** Line columns every document line has: position, class, dates, warehouse, currency. */
+/** A document's currency and its rate as Optima keeps it: KursL / KursM, of rate type KursNumer. */
+export interface DocumentRate {
+  currency: string;
+  kursL: number;
+  kursM: number;
+  kursNumer: number;
+}
+
+/** PLN at 1/1; KursNumer as the one public direct-SQL writer used (SCHEMA.md §2.8). */
+export const HOME_RATE: DocumentRate = {
+  currency: HOME_CURRENCY,
+  kursL: 1,
+  kursM: 1,
+  kursNumer: DEFAULT_RATE_TYPE_NUMBER,
+};
+
+/** The header's currency columns. */
+export function headerRate(rate: DocumentRate): Params {
+  return { TrN_Waluta: rate.currency, TrN_KursL: rate.kursL, TrN_KursM: rate.kursM, TrN_KursNumer: rate.kursNumer };
+}
+
+/** The header's FS/PA flags (0/1 columns). */
+export function headerFlags(flags: DocumentFlags): Params {
+  return {
+    TrN_Fiskalna: flags.fiscal ? 1 : 0,
+    TrN_NieWysylajDokumentuDoKSeF: flags.ksefNotSend ? 1 : 0,
+    TrN_SplitPay: flags.splitPayment ? 1 : 0,
+    TrN_RozliczamPodatekWOSS: flags.oss ? 1 : 0,
+  };
+}
+
+/** Line columns every document line has: position, class, dates, warehouse, currency and rate. */
 export function lineBase(
   documentId: number,
   index: number,
   documentClass: number,
   date: string,
   warehouseId: number,
-  currency: string,
+  rate: DocumentRate,
+  oss = false,
 ): Params {
   return {
     TrE_TrNId: documentId,
@@ -145,7 +178,11 @@ export function lineBase(
     TrE_LpPow: index + 1,
     TrE_TypDokumentu: documentClass,
     TrE_Flaga: VAT_FLAG_TAXABLE,
-    TrE_Waluta: currency,
+    TrE_Waluta: rate.currency,
+    TrE_KursL: rate.kursL,
+    TrE_KursM: rate.kursM,
+    TrE_KursNumer: rate.kursNumer,
+    TrE_StawkaOSS: oss ? 1 : 0,
     TrE_MagId: warehouseId,
     TrE_DataDok: date,
     TrE_DataOpe: date,

@@ -5,17 +5,27 @@
  * read the totals back, and record it in the ledger. Under a lock per order, so a retry or
  * a second worker finds the first one's document instead of writing a second.
  */
-import type { DocumentDraft, DocumentRef, VatRow } from '../../domain/types';
+import type { CurrencyExchange, DocumentDraft, DocumentRef, VatRow } from '../../domain/types';
+import { currencyExchange, HOME_CURRENCY } from '../../domain/foreign-currency';
 import { vatTable } from '../../domain/vat';
 import { COLUMNS } from './columns';
 import { CONTRACTOR_STATEMENTS } from './contractors';
-import { DOCUMENT_ROW_STATEMENTS, insertHeader, lineBase, party, prices } from './document-rows';
+import {
+  DOCUMENT_ROW_STATEMENTS,
+  headerFlags,
+  headerRate,
+  HOME_RATE,
+  insertHeader,
+  lineBase,
+  party,
+  prices,
+  type DocumentRate,
+} from './document-rows';
 import type { Params, Row, Transaction } from './driver';
 import { ledgerDocument, recordDocument, refuseLinesOnOtherDocuments } from './ledger';
 import { numberedHeader, type NumberedHeader } from './numbering';
 import { lineProducts, type ProductRow } from './products';
 import {
-  addDays,
   composeDescription,
   cut,
   decimalOf,
@@ -35,19 +45,19 @@ import { first, same, type Statement } from './sql';
 import { int } from './sql-types';
 
 export const DOCUMENT_STATEMENTS = {
-  paymentFormById: same('SELECT FPl_FPlId AS id, FPl_Termin AS dueDays FROM CDN.FormyPlatnosci WHERE FPl_FPlId = @id', {
-    id: int,
-  }),
+  paymentFormById: same('SELECT FPl_FPlId AS id FROM CDN.FormyPlatnosci WHERE FPl_FPlId = @id', { id: int }),
   attributeDefinition: same(
     'SELECT DeA_DeAId AS id, DeA_Kod AS code FROM CDN.DefAtrybuty WHERE DeA_Kod = @code AND DeA_Typ = 4 AND ' +
       'DeA_Nieaktywny = 0',
     { code: COLUMNS.DeA_Kod },
   ),
-  /** The gross total as stored three ways: header, sum of lines, sum of the VAT table. */
+  /** The gross total as stored three ways (header, sum of lines, sum of the VAT table), in PLN and in the currency. */
   documentTotals: same(
-    'SELECT n.TrN_RazemBrutto AS header, ' +
+    'SELECT n.TrN_RazemBrutto AS header, n.TrN_RazemBruttoWal AS headerWal, ' +
       '(SELECT SUM(e.TrE_WartoscBrutto) FROM CDN.TraElem AS e WHERE e.TrE_TrNId = n.TrN_TrNID) AS lines, ' +
-      '(SELECT SUM(v.TrV_Netto + v.TrV_VAT) FROM CDN.TraVat AS v WHERE v.TrV_TrNID = n.TrN_TrNID) AS vat ' +
+      '(SELECT SUM(e.TrE_WartoscBruttoWal) FROM CDN.TraElem AS e WHERE e.TrE_TrNId = n.TrN_TrNID) AS linesWal, ' +
+      '(SELECT SUM(v.TrV_Netto + v.TrV_VAT) FROM CDN.TraVat AS v WHERE v.TrV_TrNID = n.TrN_TrNID) AS vat, ' +
+      '(SELECT SUM(v.TrV_NettoWal + v.TrV_VATWal) FROM CDN.TraVat AS v WHERE v.TrV_TrNID = n.TrN_TrNID) AS vatWal ' +
       'FROM CDN.TraNag AS n WHERE n.TrN_TrNID = @id',
     { id: int },
   ),
@@ -60,7 +70,7 @@ interface AttributeDefinition extends Row {
 
 /** What a document refers to, each checked to exist in Optima before anything is written. */
 interface References {
-  paymentForm: { id: number; dueDays: number };
+  paymentForm: { id: number };
   products: Map<number, ProductRow>;
   attributes: Map<string, AttributeDefinition>;
 }
@@ -81,9 +91,9 @@ export async function createDocument(session: OptimaSession, draft: DocumentDraf
     const vat = vatTable(draft.lines);
     const id = await insertHeader(tx, headerValues(draft, header, refs, vat, op));
     await insertLines(tx, id, draft, header.warehouseId, refs.products);
-    await insertVatRows(tx, id, vat);
+    await insertVatRows(tx, id, vat, draft.exchange?.vatPln ?? vat);
     await insertAttributes(tx, id, draft.attributes, refs.attributes);
-    await verifyStoredTotals(tx, id, draft.grossTotal);
+    await verifyStoredTotals(tx, id, draft.grossTotal, draft.exchange?.grossTotalPln ?? draft.grossTotal);
     return recordDocument(session, tx, {
       id,
       orderId: draft.orderId,
@@ -95,7 +105,7 @@ export async function createDocument(session: OptimaSession, draft: DocumentDraf
 }
 
 async function references(tx: Transaction, draft: DocumentDraft): Promise<References> {
-  const paymentForm = await first<{ id: number; dueDays: number }>(tx, DOCUMENT_STATEMENTS.paymentFormById, {
+  const paymentForm = await first<{ id: number }>(tx, DOCUMENT_STATEMENTS.paymentFormById, {
     id: draft.paymentFormId,
   });
   if (!paymentForm)
@@ -148,7 +158,11 @@ function headerValues(
 ): Params {
   const cuts: CutText[] = [];
   const buyerNip = draft.buyer.nip ? nipForms(draft.buyer.nip) : undefined;
-  const totals = vat.reduce((t, r) => ({ net: t.net + r.net, vat: t.vat + r.vat }), { net: 0, vat: 0 });
+  const sum = (rows: VatRow[]) =>
+    rows.reduce((t, r) => ({ net: t.net + r.net, vat: t.vat + r.vat }), { net: 0, vat: 0 });
+  const totals = sum(vat);
+  const exchange = draft.exchange;
+  const pln = exchange ? sum(exchange.vatPln) : totals;
   const recipient = {
     ...draft.recipient,
     phone: draft.recipient.phone ?? draft.buyer.phone,
@@ -165,7 +179,9 @@ function headerValues(
     ...header.values,
     TrN_NumerObcy: draft.orderId,
     TrN_TypNB: TYP_NB.gross,
-    TrN_Termin: addDays(draft.documentDate, Number(refs.paymentForm.dueDays)),
+    TrN_Termin: draft.dueDate,
+    // The day of the NBP table the rate comes from.
+    ...(exchange ? { TrN_DataKur: exchange.effectiveDate } : {}),
     ...copies,
     TrN_PodmiotTyp: PARTY_CONTRACTOR,
     TrN_PodID: draft.contractorId,
@@ -174,14 +190,15 @@ function headerValues(
     TrN_PlatnikTyp: PARTY_CONTRACTOR,
     TrN_PlatnikID: draft.contractorId,
     TrN_FPlId: refs.paymentForm.id,
-    TrN_Waluta: draft.currency,
+    ...headerRate(documentRate(draft)),
+    ...headerFlags(draft.flags),
     TrN_KodKraju: cut(draft.buyer.countryCode.toUpperCase(), len('TrN_KodKraju')),
     TrN_Export: exportFlag(draft.buyer.countryCode),
     TrN_Finalny: buyerNip ? 0 : 1,
     TrN_PodatekVat: buyerNip ? 1 : 0,
-    TrN_RazemNetto: decimalOf(totals.net),
-    TrN_RazemVAT: decimalOf(totals.vat),
-    TrN_RazemBrutto: decimalOf(draft.grossTotal),
+    TrN_RazemNetto: decimalOf(pln.net),
+    TrN_RazemVAT: decimalOf(pln.vat),
+    TrN_RazemBrutto: decimalOf(exchange?.grossTotalPln ?? draft.grossTotal),
     TrN_RazemNettoWal: decimalOf(totals.net),
     TrN_RazemVATWal: decimalOf(totals.vat),
     TrN_RazemBruttoWal: decimalOf(draft.grossTotal),
@@ -198,10 +215,12 @@ async function insertLines(
   products: Map<number, ProductRow>,
 ): Promise<void> {
   const documentClass = DOCUMENT_CLASSES[draft.kind].documentClass;
+  const rate = documentRate(draft);
   for (const [i, line] of draft.lines.entries()) {
     const net = decimalOf(netFromGross(line.grossValue, line.vatRate));
+    const grossPln = draft.exchange?.linesGrossPln[i] ?? line.grossValue;
     await tx.all(DOCUMENT_ROW_STATEMENTS.insertLine, {
-      ...lineBase(id, i, documentClass, draft.documentDate, warehouseId, draft.currency),
+      ...lineBase(id, i, documentClass, draft.documentDate, warehouseId, rate, draft.flags.oss),
       TrE_TwrId: line.productId,
       TrE_TwrKod: cut(line.code, len('TrE_TwrKod')),
       TrE_TwrNazwa: cut(line.name, len('TrE_TwrNazwa')),
@@ -214,8 +233,8 @@ async function insertLines(
       TrE_IloscJM: line.quantity,
       ...prices(decimalOf(line.unitGross)),
       TrE_Stawka: line.vatRate,
-      TrE_WartoscNetto: net,
-      TrE_WartoscBrutto: decimalOf(line.grossValue),
+      TrE_WartoscNetto: decimalOf(netFromGross(grossPln, line.vatRate)),
+      TrE_WartoscBrutto: decimalOf(grossPln),
       TrE_WartoscNettoWal: net,
       TrE_WartoscBruttoWal: decimalOf(line.grossValue),
       TrE_TypNB: TYP_NB.gross,
@@ -225,14 +244,17 @@ async function insertLines(
   }
 }
 
-async function insertVatRows(tx: Transaction, id: number, vat: VatRow[]): Promise<void> {
+/** `vatPln`: the same rows in PLN (the currency rows themselves on a PLN document). */
+async function insertVatRows(tx: Transaction, id: number, vat: VatRow[], vatPln: VatRow[]): Promise<void> {
   for (const row of vat) {
+    const pln = vatPln.find((r) => r.vatRate === row.vatRate);
+    if (!pln) throw permanent(`document ${id}: no PLN VAT row for rate ${row.vatRate}`, 'vat-mismatch');
     await tx.all(DOCUMENT_ROW_STATEMENTS.insertVat, {
       TrV_TrNID: id,
       TrV_Stawka: row.vatRate,
       TrV_Flaga: VAT_FLAG_TAXABLE,
-      TrV_Netto: decimalOf(row.net),
-      TrV_VAT: decimalOf(row.vat),
+      TrV_Netto: decimalOf(pln.net),
+      TrV_VAT: decimalOf(pln.vat),
       TrV_NettoWal: decimalOf(row.net),
       TrV_VATWal: decimalOf(row.vat),
     });
@@ -286,10 +308,7 @@ function checkDraft(draft: DocumentDraft): void {
     if (key(draft.vat) !== key(vatTable(draft.lines)))
       refuse('the VAT table does not match the lines (VAT from gross per rate)', 'vat-mismatch');
   }
-  if (draft.currency !== 'PLN') {
-    // PLN columns would need the exchange rate of the document date (CDN.WalNotowania).
-    refuse(`documents in ${draft.currency} are not supported yet: only PLN`, 'currency');
-  }
+  checkExchange(draft, refuse);
   if (!['RO', 'FS', 'PA'].includes(draft.kind)) refuse(`unknown document kind ${draft.kind}`, 'kind');
 }
 
@@ -297,18 +316,66 @@ function checkDraft(draft: DocumentDraft): void {
  * Reads back what the database stored (decimal columns, after any trigger) and refuses,
  * rolling everything back, unless header, lines and VAT table all hold the draft's total.
  */
-async function verifyStoredTotals(tx: Transaction, id: number, grossTotal: number): Promise<void> {
-  const stored = await first<{ header: unknown; lines: unknown; vat: unknown }>(
+async function verifyStoredTotals(
+  tx: Transaction,
+  id: number,
+  grossTotal: number,
+  grossTotalPln: number,
+): Promise<void> {
+  const stored = await first<Record<'header' | 'lines' | 'vat' | 'headerWal' | 'linesWal' | 'vatWal', unknown>>(
     tx,
     DOCUMENT_STATEMENTS.documentTotals,
     { id },
   );
-  const totals = { header: minorOf(stored?.header), lines: minorOf(stored?.lines), vat: minorOf(stored?.vat) };
-  if (totals.header !== grossTotal || totals.lines !== grossTotal || totals.vat !== grossTotal) {
+  const check = (expected: number, header: unknown, lines: unknown, vat: unknown, what: string) => {
+    const totals = { header: minorOf(header), lines: minorOf(lines), vat: minorOf(vat) };
+    if (totals.header === expected && totals.lines === expected && totals.vat === expected) return;
     throw permanent(
-      `document totals stored by Optima differ from the order's ${grossTotal} (header ${totals.header}, lines ` +
+      `document totals ${what} stored by Optima differ from the order's ${expected} (header ${totals.header}, lines ` +
         `${totals.lines}, VAT table ${totals.vat}, minor units); nothing was written: report this order`,
       'stored-total-mismatch',
     );
+  };
+  check(grossTotal, stored?.headerWal, stored?.linesWal, stored?.vatWal, "in the order's currency");
+  check(grossTotalPln, stored?.header, stored?.lines, stored?.vat, 'in PLN');
+}
+
+/** The draft's currency and rate; PLN at 1/1. */
+function documentRate(draft: DocumentDraft): DocumentRate {
+  const x = draft.exchange;
+  return x ? { currency: draft.currency, kursL: x.kursL, kursM: x.kursM, kursNumer: x.kursNumer } : HOME_RATE;
+}
+
+/**
+ * A foreign-currency draft must carry its rate, and its PLN amounts must be the ones the
+ * rate gives (domain/foreign-currency.ts): Optima would otherwise book other PLN figures.
+ */
+function checkExchange(draft: DocumentDraft, refuse: (message: string, code: string) => void): void {
+  const x = draft.exchange;
+  if (draft.currency === HOME_CURRENCY) {
+    if (x) refuse('a PLN document carries an exchange rate', 'currency');
+    return;
   }
+  if (!/^[A-Z]{3}$/.test(draft.currency)) refuse(`"${draft.currency}" is not a currency code`, 'currency');
+  if (!x) {
+    refuse(`the document is in ${draft.currency} but carries no NBP rate`, 'currency');
+    return;
+  }
+  const expected = currencyExchange(
+    { currency: draft.currency, rate: x.rate, tableNumber: x.tableNumber, effectiveDate: x.effectiveDate },
+    x.taxPointDate,
+    x.kursNumer,
+    draft.lines,
+    vatTable(draft.lines),
+  );
+  const amounts = (e: CurrencyExchange) =>
+    JSON.stringify([
+      e.kursL,
+      e.kursM,
+      e.vatPln.map((r) => [r.vatRate, r.net, r.vat, r.gross]),
+      e.linesGrossPln,
+      e.grossTotalPln,
+    ]);
+  if (amounts(expected) !== amounts(x))
+    refuse(`the PLN amounts differ from those of the rate ${x.rate} ${draft.currency}`, 'currency-mismatch');
 }

@@ -205,16 +205,6 @@ export function minorOf(value: unknown): Minor {
   return Math.round(Number(value) * 100);
 }
 
-/** YYYY-MM-DD + days → YYYY-MM-DD (calendar arithmetic in UTC, no time zone shifts). */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(d.getTime())) {
-    throw new PermanentError(`document date "${date}" is not YYYY-MM-DD`, { system: 'optima', code: 'bad-date' });
-  }
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /** Local time as Optima keeps it: `YYYY-MM-DD HH:MM:SS`. */
 export function localDateTime(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');

@@ -5,12 +5,24 @@
  */
 import { lineValue } from '../../domain/money';
 import type { DocumentRef, StockReceiptDraft } from '../../domain/types';
-import { DOCUMENT_ROW_STATEMENTS, insertHeader, lineBase, party, prices } from './document-rows';
+import {
+  DOCUMENT_ROW_STATEMENTS,
+  headerFlags,
+  headerRate,
+  HOME_RATE,
+  insertHeader,
+  lineBase,
+  party,
+  prices,
+} from './document-rows';
 import { ledgerDocument, recordDocument } from './ledger';
 import { numberedHeader } from './numbering';
 import { lineProducts } from './products';
 import { cut, decimalOf, DOCUMENT_CLASSES, TYP_NB } from './rules';
 import { audit, len, permanent, type OptimaSession } from './session';
+
+/** A stock receipt is no sale: none of the sales flags. */
+const NO_FLAGS = { fiscal: false, ksefNotSend: false, splitPayment: false, oss: false };
 
 export async function createStockReceipt(session: OptimaSession, draft: StockReceiptDraft): Promise<DocumentRef> {
   if (!draft.lines.length) throw permanent(`stock receipt ${draft.key} has no lines`, 'no-lines');
@@ -44,7 +56,8 @@ export async function createStockReceipt(session: OptimaSession, draft: StockRec
       TrN_PlatnikTyp: null,
       TrN_PlatnikID: null,
       TrN_FPlId: null,
-      TrN_Waluta: 'PLN',
+      ...headerRate(HOME_RATE),
+      ...headerFlags(NO_FLAGS),
       TrN_KodKraju: '',
       TrN_Export: 0,
       TrN_Finalny: 0,
@@ -62,7 +75,7 @@ export async function createStockReceipt(session: OptimaSession, draft: StockRec
     for (const [i, line] of draft.lines.entries()) {
       const product = products.get(line.productId)!;
       await tx.all(DOCUMENT_ROW_STATEMENTS.insertLine, {
-        ...lineBase(id, i, cls.documentClass, draft.documentDate, header.warehouseId, 'PLN'),
+        ...lineBase(id, i, cls.documentClass, draft.documentDate, header.warehouseId, HOME_RATE),
         TrE_TwrId: product.id,
         TrE_TwrKod: product.code,
         TrE_TwrNazwa: product.name,

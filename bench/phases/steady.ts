@@ -37,8 +37,8 @@ export async function steadyState(run: BenchRun, { worker, poller }: DrainOutcom
   await sleep(options.steadySeconds * 1000);
   world.simulator.admin.stopStream();
   const streamed = world.simulator.admin.listOrderIds().filter((id) => !before.has(id));
-  // The stream draws orders from every marketplace; the foreign ones stop for a person
-  // (NeedsAttention) by design. An order is settled with its document or with that stop.
+  // The stream draws orders from every marketplace (CZK, EUR and HUF at the NBP stand-in's
+  // rates). An order is settled with its document, or with a stop for a person (NeedsAttention).
   const needsAttention = `${importOrdersQuery(taskQueue)} AND ExecutionStatus = 'Running' AND OrderStatus = 'NeedsAttention'`;
   await waitForVisibleCount(run, {
     what: 'steady, orders settled (document or needs a person)',

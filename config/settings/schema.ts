@@ -202,6 +202,30 @@ const ImportSchema = z.strictObject({
     .prefault({}),
   defaultPaymentForm: text.optional(),
   warehouseSymbol: text.max(20).optional(),
+  /** Mag_Symbol of the warehouse for orders shipped by Allegro One Fulfillment; absent: as other orders. */
+  fulfillmentWarehouseSymbol: text.max(20).optional(),
+  /** The tax point whose NBP rate a CZK/EUR/HUF document takes: the payment's day, or the document date. */
+  taxPoint: z.enum(['payment', 'documentDate']).default('payment'),
+  /** TrN_KursNumer: the rate type Optima lists the NBP average rate under. */
+  exchangeRateTypeNumber: z.int().min(1).max(99).default(3),
+  /** Days to TrN_Termin after the document date; paid in advance: the document date itself. */
+  dueDays: z
+    .strictObject({
+      cashOnDelivery: z.int().min(0).max(365).default(7),
+      deferred: z.int().min(0).max(365).default(14),
+    })
+    .prefault({}),
+  /** An FS to a private buyer marked not to be sent to KSeF. */
+  ksefB2cNotSend: z.boolean().default(false),
+  /** A PA marked fiscal (TrN_Fiskalna). */
+  receiptFiscal: z.boolean().default(true),
+  /** TrN_SplitPay on an FS to a company from 15,000 PLN gross, or never. */
+  splitPayment: z.enum(['threshold', 'never']).default('threshold'),
+  /** Marketplaces whose sales to consumers settle VAT in OSS. */
+  ossMarketplaces: z
+    .array(z.enum(['allegro-pl', 'allegro-cz', 'allegro-sk', 'allegro-hu']))
+    .refine((m) => new Set(m).size === m.length, 'must not repeat a marketplace')
+    .default([]),
   /** Twr_Kod of the service card surcharges (extra payments) are booked on; absent: such orders wait. */
   surchargeServiceCode: text.max(50).optional(),
   /** Paid amount differing from the document: wait for a person, or book the order's figures. */
@@ -260,6 +284,11 @@ const PollerSchema = z.strictObject({
   sweepEveryHours: z.number().min(0).max(168).default(24),
 });
 
+const RatesSchema = z.strictObject({
+  /** NBP's public Web API (table A average rates); the demo points it at its stand-in. */
+  nbpUrl: z.url().default('https://api.nbp.pl'),
+});
+
 const MetricsSchema = z.strictObject({
   /** `npm run worker` serves Prometheus metrics; false: none. */
   enabled: z.boolean().default(true),
@@ -278,6 +307,7 @@ export const SettingsSchema = z.strictObject({
   mappings: MappingsSchema.prefault({}),
   import: ImportSchema.prefault({}),
   poller: PollerSchema.prefault({}),
+  rates: RatesSchema.prefault({}),
   /** Allegro allows 9,000 requests a minute per user; the worker's limiter uses this. */
   allegroRateLimitPerMinute: z.int().min(1).max(9000).default(9000),
   metrics: MetricsSchema.prefault({}),

@@ -11,8 +11,14 @@ const REDACTED = '***';
 
 /** The import rules one order's workflow gets; mappings not filled in yet are left out. */
 export function toImportPolicy(settings: Settings): ImportPolicy {
-  const { initialSync: _initialSync, defaultPaymentForm, warehouseSymbol, surchargeServiceCode, ...rules } =
-    settings.import;
+  const {
+    initialSync: _initialSync,
+    defaultPaymentForm,
+    warehouseSymbol,
+    fulfillmentWarehouseSymbol,
+    surchargeServiceCode,
+    ...rules
+  } = settings.import;
   return {
     ...rules,
     newProduct: { ...rules.newProduct },
@@ -20,6 +26,9 @@ export function toImportPolicy(settings: Settings): ImportPolicy {
     contractorCodeTemplate: { ...rules.contractorCodeTemplate },
     ...(defaultPaymentForm ? { defaultPaymentForm } : {}),
     ...(warehouseSymbol ? { warehouseSymbol } : {}),
+    ...(fulfillmentWarehouseSymbol ? { fulfillmentWarehouseSymbol } : {}),
+    dueDays: { ...rules.dueDays },
+    ossMarketplaces: [...rules.ossMarketplaces],
     ...(surchargeServiceCode ? { surchargeServiceCode } : {}),
     paymentMappings: settings.mappings.payment
       .filter((m) => m.paymentForm !== '')

@@ -5,12 +5,14 @@
  */
 import type { Rng } from './rng';
 
-export type MarketplaceId = 'allegro-pl' | 'allegro-cz' | 'allegro-sk';
+export type MarketplaceId = 'allegro-pl' | 'allegro-cz' | 'allegro-sk' | 'allegro-hu';
 
 interface Country {
   countryCode: string;
   language: string;
   currency: string;
+  /** The standard VAT rate an OSS seller sets in the offer's tax settings for this marketplace. */
+  vatRate: string;
   /** [male, female] first names and [male form, female form] surnames. */
   firstNames: readonly (readonly [string, string])[];
   lastNames: readonly (readonly [string, string])[];
@@ -25,6 +27,7 @@ const PL: Country = {
   countryCode: 'PL',
   language: 'pl-PL',
   currency: 'PLN',
+  vatRate: '23.00',
   firstNames: [
     ['Łukasz', 'Małgorzata'],
     ['Paweł', 'Agnieszka'],
@@ -109,6 +112,7 @@ const CZ: Country = {
   countryCode: 'CZ',
   language: 'cs-CZ',
   currency: 'CZK',
+  vatRate: '21.00',
   firstNames: [
     ['Jiří', 'Jana'],
     ['Tomáš', 'Kateřina'],
@@ -139,6 +143,7 @@ const SK: Country = {
   countryCode: 'SK',
   language: 'sk-SK',
   currency: 'EUR',
+  vatRate: '23.00',
   firstNames: [
     ['Ľubomír', 'Mária'],
     ['Peter', 'Zuzana'],
@@ -163,16 +168,53 @@ const SK: Country = {
   messages: ['Prosím o zabalenie ako darček, ďakujem.'],
 };
 
-export const COUNTRIES: Record<MarketplaceId, Country> = { 'allegro-pl': PL, 'allegro-cz': CZ, 'allegro-sk': SK };
+const HU: Country = {
+  countryCode: 'HU',
+  language: 'hu-HU',
+  currency: 'HUF',
+  vatRate: '27.00',
+  firstNames: [
+    ['László', 'Mária'],
+    ['István', 'Erzsébet'],
+    ['Gábor', 'Katalin'],
+    ['Zoltán', 'Éva'],
+  ],
+  // Hungarian surnames do not change with gender.
+  lastNames: [
+    ['Nagy', 'Nagy'],
+    ['Kovács', 'Kovács'],
+    ['Szabó', 'Szabó'],
+    ['Horváth', 'Horváth'],
+    ['Tóth', 'Tóth'],
+  ],
+  cities: [
+    ['Budapest', '10'],
+    ['Debrecen', '40'],
+    ['Szeged', '67'],
+    ['Győr', '90'],
+  ],
+  streets: ['Andrássy út', 'Rákóczi út', 'Kossuth Lajos utca', 'Petőfi Sándor utca', 'Fő utca'],
+  phonePrefix: '+36',
+  companySuffixes: ['Kft.', 'Zrt.'],
+  messages: ['Kérem, csomagolja ajándéknak, köszönöm.'],
+};
+
+export const COUNTRIES: Record<MarketplaceId, Country> = {
+  'allegro-pl': PL,
+  'allegro-cz': CZ,
+  'allegro-sk': SK,
+  'allegro-hu': HU,
+};
 
 /**
  * Offer and delivery prices on the foreign marketplaces, from the PLN price at a fixed
  * rate (Allegro keeps a separate price per marketplace). CZK prices are whole crowns, as
- * Allegro requires; amounts stay integer minor units throughout.
+ * Allegro requires, and HUF whole forints; amounts stay integer minor units throughout.
  */
 export function priceOnMarketplace(plnMinor: number, marketplace: MarketplaceId): number {
   if (marketplace === 'allegro-cz') return Math.round((plnMinor * 59) / 1000) * 100; // 1 PLN ≈ 5.90 CZK
   if (marketplace === 'allegro-sk') return Math.round((plnMinor * 2346) / 10000); // 1 PLN ≈ 0.2346 EUR
+  if (marketplace === 'allegro-hu') return Math.round((plnMinor * 91) / 100) * 100; // 1 PLN ≈ 91 HUF, whole forints
   return plnMinor;
 }
 
@@ -252,6 +294,11 @@ export function companyRegNumber(rng: Rng): string {
 export function slovakVatId(rng: Rng): string {
   const n = rng.int(2_000_000_000, 2_099_999_999);
   return `SK${n - (n % 11)}`;
+}
+
+/** A Hungarian adószám as typed: 8 digits, the VAT code, the county code. */
+export function hungarianTaxNumber(rng: Rng): string {
+  return `${rng.digits(8)}-${rng.int(1, 5)}-${String(rng.int(2, 44)).padStart(2, '0')}`;
 }
 
 /** Allegro-style logins; guests get the "Client:<digits>" form. */

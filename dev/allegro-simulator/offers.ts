@@ -10,8 +10,13 @@ import { price } from './orders';
 import { Rng } from './rng';
 
 const OFFER_STREAM = 0x7ffd0000;
-const FOREIGN: readonly MarketplaceId[] = ['allegro-cz', 'allegro-sk'];
-const CURRENCY: Record<MarketplaceId, string> = { 'allegro-pl': 'PLN', 'allegro-cz': 'CZK', 'allegro-sk': 'EUR' };
+const FOREIGN: readonly MarketplaceId[] = ['allegro-cz', 'allegro-sk', 'allegro-hu'];
+const CURRENCY: Record<MarketplaceId, string> = {
+  'allegro-pl': 'PLN',
+  'allegro-cz': 'CZK',
+  'allegro-sk': 'EUR',
+  'allegro-hu': 'HUF',
+};
 /** Offers were listed before any simulated order; a fixed date keeps answers deterministic. */
 const LISTED_AT = '2025-09-01T08:00:00.000Z';
 const EAN_PARAMETER = { id: '225693', name: 'EAN (GTIN)' };
@@ -186,7 +191,7 @@ export class OfferCatalogue {
 
 /** GET /sale/delivery-methods (optionally for one marketplace). */
 export function deliveryMethods(marketplace: string | null): { deliveryMethods: Record<string, unknown>[] } {
-  const all: MarketplaceId[] = ['allegro-pl', 'allegro-cz', 'allegro-sk'];
+  const all: MarketplaceId[] = ['allegro-pl', 'allegro-cz', 'allegro-sk', 'allegro-hu'];
   if (marketplace !== null && !all.includes(marketplace as MarketplaceId)) return { deliveryMethods: [] };
   return {
     deliveryMethods: DEMO_DELIVERY_METHODS.map((m) => ({

@@ -18,6 +18,7 @@ import {
   polishNip,
   priceOnMarketplace,
   slovakVatId,
+  hungarianTaxNumber,
   type Address,
   type MarketplaceId,
   type Person,
@@ -84,7 +85,7 @@ export interface WireCheckoutForm {
     features: string[];
   } | null;
   status: FormStatus;
-  fulfillment: { status: string; shipmentSummary: { lineItemsSent: 'NONE' } };
+  fulfillment: { status: string; provider: { id: 'SELLER' | 'ALLEGRO' }; shipmentSummary: { lineItemsSent: 'NONE' } };
   delivery: {
     address:
       | (Address & {
@@ -156,6 +157,8 @@ export interface OrderSpec {
   deliveryMethodId?: string;
   deliveryCost?: string;
   marketplace?: MarketplaceId;
+  /** Shipped by Allegro One Fulfillment (fulfillment.provider.id ALLEGRO); default: some prepaid allegro.pl orders. */
+  oneFulfillment?: boolean;
   status?: FormStatus;
   messageToSeller?: string | null;
   /** When the order reached its status (its latest event); default now. */
@@ -187,6 +190,7 @@ export interface SimOrder {
   status: FormStatus;
   fulfillmentStatus: string;
   fulfillmentChanges: number;
+  oneFulfillment: boolean;
   revision: string;
   updatedAt: number;
 }
@@ -225,10 +229,12 @@ function newBuyer(rng: Rng, marketplace: MarketplaceId, kind: BuyerKind): Buyer 
               { type: 'CZ_ICO', value: ico },
               { type: 'CZ_DIC', value: `CZ${ico}` },
             ])(companyRegNumber(rng))
-          : [
-              { type: 'SK_ICO', value: companyRegNumber(rng) },
-              { type: 'SK_IC_DPH', value: slovakVatId(rng) },
-            ];
+          : marketplace === 'allegro-sk'
+            ? [
+                { type: 'SK_ICO', value: companyRegNumber(rng) },
+                { type: 'SK_IC_DPH', value: slovakVatId(rng) },
+              ]
+            : [{ type: 'HU_ADOSZAM', value: hungarianTaxNumber(rng) }];
     company = {
       name: companyName(rng, country, who),
       ids,
@@ -272,9 +278,10 @@ function buyerKind(rng: Rng, marketplace: MarketplaceId): BuyerKind {
 
 function marketplaceOf(rng: Rng): MarketplaceId {
   return rng.weighted([
-    ['allegro-pl', 92],
+    ['allegro-pl', 90],
     ['allegro-cz', 5],
     ['allegro-sk', 3],
+    ['allegro-hu', 2],
   ] as const);
 }
 
@@ -372,9 +379,16 @@ export function generateOrder(rng: Rng, spec: OrderSpec, ctx: GenerateContext): 
     status,
     fulfillmentStatus: 'NEW',
     fulfillmentChanges: 0,
+    oneFulfillment: false,
     revision: rng.hex(8),
     updatedAt: reachedAt,
   };
+  // Read off the order id rather than drawn, so a seed's other draws stay what they were.
+  order.oneFulfillment =
+    spec.oneFulfillment ??
+    (marketplace === 'allegro-pl' &&
+      paymentType !== 'CASH_ON_DELIVERY' &&
+      parseInt(order.id.slice(0, 4), 16) % 20 === 0);
   return order;
 }
 
@@ -446,7 +460,7 @@ function lineItems(
     const original = priceOnMarketplace(parseMinor(listed), marketplace);
     // Some lines carry a seller's percentage discount: `price` is after it, per unit.
     const percent = w.unitPrice === undefined && rng.chance(0.12) ? rng.pick([5, 10, 15]) : 0;
-    const step = currency === 'CZK' ? 100 : 1; // CZK prices are whole crowns
+    const step = currency === 'CZK' || currency === 'HUF' ? 100 : 1; // whole crowns and forints
     const unit = original - Math.round((original * percent) / 100 / step) * step;
     const quantity = w.quantity ?? 1;
     if (!Number.isInteger(quantity) || quantity < 1) throw new Error(`bad quantity ${quantity}`);
@@ -459,10 +473,13 @@ function lineItems(
       reconciliation: null,
       selectedAdditionalServices: [],
       vouchers: [],
+      // The offer's tax settings for the marketplace: a foreign one has its country's rate (OSS).
       tax:
-        marketplace === 'allegro-pl' && offer && rng.chance(0.5)
-          ? { rate: `${offer.vatRate}.00`, subject: 'GOODS', exemption: null }
-          : null,
+        marketplace !== 'allegro-pl'
+          ? { rate: COUNTRIES[marketplace].vatRate, subject: 'GOODS', exemption: null }
+          : offer && rng.chance(0.5)
+            ? { rate: `${offer.vatRate}.00`, subject: 'GOODS', exemption: null }
+            : null,
       boughtAt,
       discounts: percent > 0 ? [{ type: 'UNIT_PERCENTAGE_DISCOUNT' }] : null,
     };
@@ -547,7 +564,11 @@ export function renderForm(order: SimOrder): WireCheckoutForm {
         }
       : null,
     status: order.status,
-    fulfillment: { status: order.fulfillmentStatus, shipmentSummary: { lineItemsSent: 'NONE' } },
+    fulfillment: {
+      status: order.fulfillmentStatus,
+      provider: { id: order.oneFulfillment ? 'ALLEGRO' : 'SELLER' },
+      shipmentSummary: { lineItemsSent: 'NONE' },
+    },
     delivery: filled
       ? {
           address: ready

@@ -32,7 +32,7 @@ interface LatestRow extends Record<string, unknown> {
 }
 
 const COLUMNS =
-  'n.TrN_TrNID AS id, n.TrN_NumerPelny AS number, n.TrN_PodNazwa1 AS buyer, n.TrN_RazemBrutto AS gross, ' +
+  'n.TrN_TrNID AS id, n.TrN_NumerPelny AS number, n.TrN_PodNazwa1 AS buyer, n.TrN_RazemBruttoWal AS gross, ' +
   'n.TrN_Waluta AS currency, d.OrderId AS orderId';
 const FROM = 'FROM AO.OrderDocuments AS d JOIN CDN.TraNag AS n ON n.TrN_TrNID = d.DocumentId';
 

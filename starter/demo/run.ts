@@ -14,6 +14,7 @@ import { loadSettings, SETTINGS_FILE_ENV, type Settings } from '../../config/set
 import { pollerInputByReference } from '../commands/poller';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
+import { startNbpStandIn } from '../../dev/nbp-rates';
 import { pollerStatusQuery, pollerTaskQueue, pollerWorkflowId, type PollerState } from '../../workflows/definitions';
 import { ACCOUNT } from '../../workflows/search-attributes';
 import { startWiredWorker, wireWorker } from '../../worker/wiring';
@@ -176,8 +177,19 @@ export async function runDemo(options: DemoOptions, io: DemoIo, signal: AbortSig
       log: (line) => io.stderr.write(`${line}\n`),
     });
     cleanup.push({ name: 'the Temporal dev server', run: () => temporal.stop() });
-    const settings: Settings = { ...loaded, temporal: { ...loaded.temporal, address: temporal.address } };
     say(`  Temporal   ${temporal.address}, namespace ${temporal.namespace}: ${temporal.origin}`);
+
+    // --- NBP: the simulator's CZK, EUR and HUF orders take NBP rates; its stand-in answers as api.nbp.pl does.
+    let rates = loaded.rates;
+    if (loaded.allegro.environment === 'simulator') {
+      const nbp = await startNbpStandIn();
+      cleanup.push({ name: 'the NBP stand-in', run: () => nbp.close() });
+      rates = { nbpUrl: nbp.url };
+      say(`  NBP rates  stand-in ${nbp.url} (table A, NBP's JSON)`);
+    } else {
+      say(`  NBP rates  ${rates.nbpUrl}`);
+    }
+    const settings: Settings = { ...loaded, rates, temporal: { ...loaded.temporal, address: temporal.address } };
 
     // --- Allegro -----------------------------------------------------------------------------
     let allegro: SimulatedAllegro | undefined;

@@ -169,7 +169,7 @@ suite(
       }
       expect(zodFailures).toEqual([]);
       expect([...seen.statuses].sort()).toEqual(['BOUGHT', 'CANCELLED', 'FILLED_IN', 'READY_FOR_PROCESSING']);
-      expect([...seen.markets].sort()).toEqual(['allegro-cz', 'allegro-pl', 'allegro-sk']);
+      expect([...seen.markets].sort()).toEqual(['allegro-cz', 'allegro-hu', 'allegro-pl', 'allegro-sk']);
       expect([...seen.kinds].sort()).toEqual(['company', 'guest', 'person', 'person-invoice']);
       for (const [type, provider] of payments) expect(seen.payments).toContain(`${type}/${provider ?? '-'}`);
     });

@@ -50,11 +50,15 @@ describe('Allegro simulator: generated data', () => {
       }
       if (f.delivery) expect(f.delivery.cost.currency).toBe(currency);
       if (f.payment?.paidAmount) expect(f.payment.paidAmount).toEqual(f.summary.totalToPay);
-      if (currency === 'CZK') for (const l of f.lineItems) expect(l.price.amount).toMatch(/\.00$/);
+      // Whole crowns and forints, delivery included.
+      if (currency === 'CZK' || currency === 'HUF') {
+        for (const l of f.lineItems) expect(l.price.amount).toMatch(/\.00$/);
+        if (f.delivery) expect(f.delivery.cost.amount).toMatch(/\.00$/);
+      }
     }
   });
 
-  test('companies carry valid NIPs (PL) or IČO/DIČ (CZ, SK) in invoice.address.company.ids', () => {
+  test('companies carry valid NIPs (PL), IČO/DIČ (CZ, SK) or an adószám (HU) in invoice.address.company.ids', () => {
     const companies = forms.filter((f) => f.invoice.address?.company);
     expect(companies.length).toBeGreaterThan(100);
     for (const f of companies) {
@@ -68,9 +72,12 @@ describe('Allegro simulator: generated data', () => {
         expect(isValidNip(ids[0].value)).toBe(true);
         expect(company?.taxId).toBe(ids[0].value);
       } else {
-        expect(ids.map((i) => i.type)).toEqual(
-          f.marketplace.id === 'allegro-cz' ? ['CZ_ICO', 'CZ_DIC'] : ['SK_ICO', 'SK_IC_DPH'],
-        );
+        const expected: Record<string, string[]> = {
+          'allegro-cz': ['CZ_ICO', 'CZ_DIC'],
+          'allegro-sk': ['SK_ICO', 'SK_IC_DPH'],
+          'allegro-hu': ['HU_ADOSZAM'],
+        };
+        expect(ids.map((i) => i.type)).toEqual(expected[f.marketplace.id]);
       }
     }
     expect(companies.some((f) => f.invoice.address?.company?.ids[0].value.includes('-'))).toBe(true);
@@ -91,7 +98,20 @@ describe('Allegro simulator: generated data', () => {
     expect(foreign).toBeGreaterThan(0.02);
     expect(foreign).toBeLessThan(0.15);
     const currencies = new Set(forms.map((f) => `${f.marketplace.id}:${f.summary.totalToPay.currency}`));
-    expect([...currencies].sort()).toEqual(['allegro-cz:CZK', 'allegro-pl:PLN', 'allegro-sk:EUR']);
+    expect([...currencies].sort()).toEqual(['allegro-cz:CZK', 'allegro-hu:HUF', 'allegro-pl:PLN', 'allegro-sk:EUR']);
+    // A foreign marketplace's lines carry its country's VAT rate (the offer's tax settings there).
+    const rates: Record<string, string> = { 'allegro-cz': '21.00', 'allegro-sk': '23.00', 'allegro-hu': '27.00' };
+    for (const f of forms.filter((x) => x.marketplace.id !== 'allegro-pl')) {
+      for (const l of f.lineItems) expect(l.tax?.rate).toBe(rates[f.marketplace.id]);
+    }
+    // One Fulfillment: some prepaid allegro.pl orders, shipped by Allegro.
+    const byAllegro = forms.filter((f) => f.fulfillment.provider?.id === 'ALLEGRO');
+    expect(byAllegro.length / forms.length).toBeGreaterThan(0.01);
+    for (const f of byAllegro) {
+      expect(f.marketplace.id).toBe('allegro-pl');
+      expect(f.payment?.type).not.toBe('CASH_ON_DELIVERY');
+    }
+    expect(forms.every((f) => ['ALLEGRO', 'SELLER'].includes(f.fulfillment.provider?.id ?? ''))).toBe(true);
 
     const payments = new Set(forms.map((f) => `${f.payment?.type}/${f.payment?.provider ?? '-'}`));
     for (const p of [
@@ -212,8 +232,8 @@ describe('Allegro simulator: generated data', () => {
         DEMO_DELIVERY_METHODS.map(({ id, name, paymentPolicy }) => ({ id, name, paymentPolicy })),
       );
       expect(
-        (await client.get<{ deliveryMethods: unknown[] }>('/sale/delivery-methods?marketplace=allegro-hu')).body
-          .deliveryMethods,
+        (await client.get<{ deliveryMethods: unknown[] }>('/sale/delivery-methods?marketplace=allegro-business-cz'))
+          .body.deliveryMethods,
       ).toEqual([]);
     });
   });

@@ -5,6 +5,7 @@
  * a database that already holds data, and reads rows back with plain SELECTs to check
  * what was really stored.
  */
+import { DOCUMENT_CLASSES } from '../../activities/optima/rules';
 import { LicenceUnavailableError, PermanentError } from '../../domain/errors';
 import { vatFromGross } from '../../domain/money';
 import type {
@@ -88,6 +89,7 @@ export function describeGatewayContract(name: string, factory: HarnessFactory, o
       isService: p === null,
     });
 
+    const NO_FLAGS = { fiscal: false, ksefNotSend: false, splitPayment: false, oss: false };
     const draft = (orderId: string, over: Partial<DocumentDraft> = {}): DocumentDraft => {
       const lines = over.lines ?? [
         line(goods23, `${orderId}-1`, 2, 2999, 23),
@@ -112,6 +114,8 @@ export function describeGatewayContract(name: string, factory: HarnessFactory, o
         description: 'Wiadomość od kupującego',
         attributes: [],
         lineIds: lines.filter((l) => l.sourceLineId !== 'delivery').map((l) => l.sourceLineId),
+        dueDate: over.documentDate ?? '2089-01-10',
+        flags: NO_FLAGS,
         ...over,
       };
     };
@@ -169,6 +173,29 @@ export function describeGatewayContract(name: string, factory: HarnessFactory, o
         ]),
       );
       for (const c of checks) expect({ target: c.target, ok: c.ok, detail: c.detail }).toMatchObject({ ok: true });
+    });
+
+    test('the kinds (TrN_Rodzaj) Optima itself uses for FS, PA and RO include ours; other kinds are reported', async () => {
+      const used = await h.query<{ documentClass: number; kind: number; n: number }>(
+        'SELECT TrN_TypDokumentu AS documentClass, TrN_Rodzaj AS kind, COUNT(*) AS n FROM CDN.TraNag ' +
+          'WHERE TrN_TypDokumentu IN (302, 305, 308) AND TrN_Korekta = 0 GROUP BY TrN_TypDokumentu, TrN_Rodzaj',
+      );
+      const missing: string[] = [];
+      for (const symbol of ['FS', 'PA', 'RO'] as const) {
+        const { documentClass, kind } = DOCUMENT_CLASSES[symbol];
+        const ofClass = used.filter((u) => Number(u.documentClass) === documentClass);
+        const others = ofClass.filter((u) => Number(u.kind) !== kind);
+        if (others.length) {
+          console.info(
+            `${symbol} (class ${documentClass}): Optima also uses kinds ` +
+              others.map((u) => `${u.kind} (${u.n} documents)`).join(', '),
+          );
+        }
+        // A class Optima has documents of, none of them of our kind: our kind is wrong there.
+        if (ofClass.length && others.length === ofClass.length)
+          missing.push(`${symbol}: we write ${kind}, Optima uses ${others.map((u) => u.kind).join(', ')}`);
+      }
+      expect(missing).toEqual([]);
     });
 
     test('readReferenceData lists payment forms, warehouses (with the default one), definitions with numbering', async () => {

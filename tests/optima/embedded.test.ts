@@ -69,6 +69,8 @@ function roDraft(
     description: '',
     attributes: [{ code: 'ALLEGRO_ID', value: orderId }],
     lineIds: [`${orderId}-1`],
+    dueDate: documentDate,
+    flags: { fiscal: false, ksefNotSend: false, splitPayment: false, oss: false },
   };
 }
 

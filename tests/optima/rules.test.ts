@@ -2,7 +2,6 @@ import { paymentFormType as seedPaymentFormType, FPL_TYP, KSEF_PAYMENT_FORM } fr
 import { PermanentError } from '../../domain/errors';
 import { vatFromGross } from '../../domain/money';
 import {
-  addDays,
   composeDescription,
   cut,
   nipForms,
@@ -109,14 +108,6 @@ describe('composeDescription', () => {
       1024,
     );
     expect(text).toBe(`Proszę o fakturę\nNabywca, nazwa; Odbiorca, nazwa: ${'A'.repeat(60)}`);
-  });
-});
-
-describe('addDays', () => {
-  test('calendar days, across months and years', () => {
-    expect(addDays('2026-12-25', 14)).toBe('2027-01-08');
-    expect(addDays('2026-02-28', 0)).toBe('2026-02-28');
-    expect(() => addDays('5.03.2026', 1)).toThrow(PermanentError);
   });
 });
 

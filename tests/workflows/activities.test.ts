@@ -25,6 +25,7 @@ beforeEach(async () => {
   activities = createActivities({
     allegro: () => standIns.allegro,
     optima: standIns.optima,
+    rates: standIns.rates,
     policy: policySource({ settings: testSettings() }),
     temporal: await testClient(),
     taskQueue,

@@ -9,10 +9,12 @@ import { createActivities, type Activities } from '../../activities';
 import { AllegroClient } from '../../activities/allegro/client';
 import { MemoryTokenStore } from '../../activities/allegro/token-store';
 import { SqlOptimaGateway } from '../../activities/optima';
+import { createNbpExchangeRates, type NbpExchangeRates } from '../../activities/rates/nbp';
 import { loadSettings, toImportPolicy, type Settings } from '../../config/settings';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { openEmbeddedOptima, type EmbeddedOptima } from '../../dev/embedded-optima';
+import { startNbpStandIn, type NbpStandIn } from '../../dev/nbp-rates';
 import { sqliteDriver } from '../../dev/embedded-optima/driver';
 import type { ImportPolicy } from '../../domain/types';
 import { policySource } from '../../worker/settings-source';
@@ -33,6 +35,8 @@ export interface TestEnv {
   simulator: AllegroSimulator;
   /** The embedded Optima's databases, to look into CDN tables directly. */
   optimaDb: EmbeddedOptima;
+  /** NBP's stand-in: setDown / setMissing make rates unavailable. */
+  nbp: NbpStandIn;
   client: Client;
   taskQueue: string;
   worker: RunningWorker;
@@ -75,14 +79,22 @@ export interface StandIns {
   optimaDb: EmbeddedOptima;
   optima: SqlOptimaGateway;
   allegro: AllegroClient;
+  /** NBP's stand-in (down, or a currency missing, on request) and the real adapter on it. */
+  nbp: NbpStandIn;
+  rates: NbpExchangeRates;
   close(): Promise<void>;
 }
 
-/** The Allegro simulator with an authorised account, and an in-memory embedded Optima behind the real gateway. */
+/**
+ * The Allegro simulator with an authorised account, an in-memory embedded Optima behind the
+ * real gateway, and NBP's stand-in behind the real rates adapter.
+ */
 export async function startStandIns(options: { seed?: number } = {}): Promise<StandIns> {
   const account = uniqueName('shop').slice(0, 24);
   const simulator = await startAllegroSimulator({ seed: options.seed ?? 7 });
   const optimaDb = openEmbeddedOptima();
+  const nbp = await startNbpStandIn();
+  const rates = createNbpExchangeRates({ baseUrl: nbp.url });
   const optima = new SqlOptimaGateway(async () => sqliteDriver(optimaDb, { ownsOptima: false }), { operator: 'ADMIN' });
   const issued = simulator.admin.issueTokens();
   const tokenStore = new MemoryTokenStore({
@@ -107,9 +119,13 @@ export async function startStandIns(options: { seed?: number } = {}): Promise<St
     optimaDb,
     optima,
     allegro,
+    nbp,
+    rates,
     async close() {
       await optima.close();
       await allegro.close();
+      await rates.close();
+      await nbp.close();
       optimaDb.close();
       await simulator.close();
     },
@@ -125,7 +141,7 @@ const usedTaskQueues: string[] = [];
  */
 export async function startEnv(options: { seed?: number; settingsFile?: string } = {}): Promise<TestEnv> {
   const standIns = await startStandIns(options);
-  const { account, simulator, optimaDb, optima, allegro } = standIns;
+  const { account, simulator, optimaDb, optima, allegro, rates } = standIns;
   const client = await testClient();
   const taskQueue = uniqueName('orders');
   usedTaskQueues.push(taskQueue);
@@ -133,7 +149,7 @@ export async function startEnv(options: { seed?: number; settingsFile?: string }
     settings: testSettings(),
     ...(options.settingsFile ? { file: options.settingsFile, env: {} } : {}),
   });
-  const real = createActivities({ allegro: () => allegro, optima, policy, temporal: client, taskQueue });
+  const real = createActivities({ allegro: () => allegro, optima, rates, policy, temporal: client, taskQueue });
 
   const pendingFailures = new Map<string, number>();
   const calls = new Map<string, number>();
@@ -165,6 +181,7 @@ export async function startEnv(options: { seed?: number; settingsFile?: string }
     account,
     simulator,
     optimaDb,
+    nbp: standIns.nbp,
     client,
     taskQueue,
     worker,
