@@ -10,7 +10,7 @@ const nodeBuiltins = builtinModules
   .flatMap((name) => (name.startsWith('node:') ? [name] : [name, `node:${name}`]));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'coverage/', '.cache/', '.data/', 'test-artifacts/', 'bench/results/', 'chaos/results/'] },
+  { ignores: ['node_modules/', 'build/', 'coverage/', '.cache/', '.data/', 'test-artifacts/', 'bench/results/', 'bench/chaos/results/'] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

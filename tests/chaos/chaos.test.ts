@@ -3,9 +3,9 @@
  * CI runs it: nothing lost, nothing duplicated, every total as paid, numbering without gaps,
  * no failed workflow. Its own dev server besides the run's one; generous timeouts for 2 cores.
  */
-import { runChaos, type ChaosResult } from '../../chaos/chaos';
-import { failures, formatChaosReport } from '../../chaos/report';
-import { parseChaosArgs } from '../../chaos/run';
+import { runChaos, type ChaosResult } from '../../bench/chaos/chaos';
+import { failures, formatChaosReport } from '../../bench/chaos/report';
+import { parseChaosArgs } from '../../bench/chaos/run';
 
 describe('npm run chaos', () => {
   it('parses its options and refuses a share above 1 with the option named', () => {

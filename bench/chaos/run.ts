@@ -2,7 +2,7 @@
  * `npm run chaos [-- options]` (`npm run chaos -- --help` lists them with their defaults).
  *
  * Runs the chaos run on this machine (its own Temporal dev server), prints the table, writes
- * every figure to the JSON file (default chaos/results/latest.json) and exits 1 when an order
+ * every figure to the JSON file (default bench/chaos/results/latest.json) and exits 1 when an order
  * was lost, duplicated or booked with a total other than the one paid.
  */
 import fs from 'node:fs';
@@ -12,7 +12,7 @@ import { runChaos } from './chaos';
 import { DEFAULT_CHAOS_OPTIONS, type ChaosOptions } from './options';
 import { failures, formatChaosReport } from './report';
 
-const DEFAULT_JSON = path.join('chaos', 'results', 'latest.json');
+const DEFAULT_JSON = path.join('bench', 'chaos', 'results', 'latest.json');
 
 const whole = (name: string, min: number) => (value: string) => {
   const n = Number(value);

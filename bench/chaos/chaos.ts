@@ -5,9 +5,9 @@
  * cancel and Allegro repeats READY events; then it waits until everything has settled and
  * counts what happened (chaos/verdict.ts).
  */
-import { loadSettings, toImportPolicy } from '../config/settings';
-import { pollerTaskQueue, pollerWorkflowId, type PollerInput } from '../workflows/definitions';
-import type { pollAllegroEvents } from '../workflows/poller';
+import { loadSettings, toImportPolicy } from '../../config/settings';
+import { pollerTaskQueue, pollerWorkflowId, type PollerInput } from '../../workflows/definitions';
+import type { pollAllegroEvents } from '../../workflows/poller';
 import { paidTo, startedOf, workflowStarts, type Percentiles } from './latency';
 import { chaosWithDefaults, seededRandom, type ChaosOptions } from './options';
 import { contractorIds, documentTimes, judge, readDocuments, type Injected, type Verdict } from './verdict';

@@ -1,6 +1,6 @@
 /** The chaos run's timings: paid → order workflow started and paid → document, per paid order. */
 import type { Client } from '@temporalio/client';
-import { orderWorkflowId } from '../workflows/definitions';
+import { orderWorkflowId } from '../../workflows/definitions';
 
 export interface Percentiles {
   count: number;

@@ -5,9 +5,9 @@
  */
 import Database from 'better-sqlite3';
 import type { Client } from '@temporalio/client';
-import type { AllegroSimulator } from '../dev/allegro-simulator';
-import { embeddedOptimaFiles } from '../dev/embedded-optima';
-import { ORDER_STATUS } from '../workflows/search-attributes';
+import type { AllegroSimulator } from '../../dev/allegro-simulator';
+import { embeddedOptimaFiles } from '../../dev/embedded-optima';
+import { ORDER_STATUS } from '../../workflows/search-attributes';
 
 export interface Injected {
   /** Paid forms (plain and merged) and when they were paid (epoch ms). */
