@@ -11,6 +11,7 @@ import type { CheckoutForm, CheckoutFormLineItem } from './allegro';
 import { buildDocumentDraft, type DraftInput, type DraftResult, type LineMatch } from './draft';
 import { OrderRefusal } from './errors';
 import { formatMinor } from './money';
+import type { OfferDetails, ProductCards } from './products';
 import type { Minor, ProductMatchRule, ProductRef } from './types';
 
 /** One product of a set: its Allegro product id and how many pieces one set holds. */
@@ -38,6 +39,47 @@ export function componentLinkKey(account: string, productId: string): string {
 /** The products of a set line (`offer.productSet.products`), a missing quantity meaning one. */
 export function setComponents(line: CheckoutFormLineItem): SetComponent[] {
   return (line.offer.productSet?.products ?? []).map((p) => ({ productId: p.id, perSet: p.quantity ?? 1 }));
+}
+
+/**
+ * The card of each component of a set line: the saved product link, else the single card with
+ * the product's EAN (then linked for next time). A component without a card refuses the order,
+ * naming it: a set is never booked short of a product.
+ */
+export async function matchSetComponents(
+  cards: Pick<ProductCards, 'findProductByLink' | 'findProductsByEan' | 'linkProduct'>,
+  line: CheckoutFormLineItem,
+  index: number,
+  account: string,
+  readOffer: () => Promise<OfferDetails | null>,
+): Promise<ComponentMatch[]> {
+  const matches: ComponentMatch[] = [];
+  for (const [k, component] of setComponents(line).entries()) {
+    const linkKey = componentLinkKey(account, component.productId);
+    const linked = await cards.findProductByLink(linkKey);
+    if (linked) {
+      matches.push({ ...component, product: linked, rule: 'link' });
+      continue;
+    }
+    const ean = (await readOffer())?.productEans?.[component.productId];
+    const found = ean ? await cards.findProductsByEan(ean) : [];
+    if (found.length !== 1) {
+      const field = `lineItems[${index}].offer.productSet.products[${k}]`;
+      const why = !ean
+        ? 'has no saved link and Allegro names no EAN for it'
+        : `has no saved link and ${found.length === 0 ? 'no card' : `${found.length} cards`} with its EAN ${ean}`;
+      throw new OrderRefusal(
+        'product-not-found',
+        'product-set',
+        field,
+        `${field}: product ${component.productId} of set offer ${line.offer.id} "${line.offer.name}" ${why}. ` +
+          `Link it to its Optima card (link key ${linkKey}) or give one card its EAN, then retry`,
+      );
+    }
+    await cards.linkProduct(linkKey, found[0].id);
+    matches.push({ ...component, product: found[0], rule: 'ean' });
+  }
+  return matches;
 }
 
 /** The id of a set line's k-th component line. */

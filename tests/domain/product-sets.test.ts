@@ -4,12 +4,15 @@ import { buildDocumentDraft } from '../../domain/draft';
 import {
   buildDraftWithSets,
   componentLineId,
+  componentLinkKey,
   expandProductSets,
+  matchSetComponents,
   setComponents,
   splitSetPrice,
   type ComponentMatch,
   type OrderLineMatch,
 } from '../../domain/product-sets';
+import type { ProductRef } from '../../domain/types';
 import { changed, contractor, exampleForm, policy, product, reference } from './fixtures';
 
 const IMPORTED_AT = '2025-06-02T08:15:00.000Z';
@@ -204,5 +207,59 @@ describe('buildDraftWithSets', () => {
         'product-set',
         'lineItems[0].offer.productSet',
       ]);
+  });
+});
+
+describe('matchSetComponents', () => {
+  const [first, second] = setComponents(setLine);
+  const offer = {
+    offerId: setLine.offer.id,
+    name: setLine.offer.name,
+    productEans: { [second.productId]: '5907777000013' },
+  };
+
+  function cards(links: Record<string, ProductRef>, byEan: Record<string, ProductRef[]>) {
+    const linked: [string, number][] = [];
+    return {
+      linked,
+      findProductByLink: (key: string) => Promise.resolve(links[key] ?? null),
+      findProductsByEan: (ean: string) => Promise.resolve(byEan[ean] ?? []),
+      linkProduct: (key: string, id: number) => {
+        linked.push([key, id]);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  test('a saved product link first, else the single card with the product EAN, then linked', async () => {
+    const port = cards({ [componentLinkKey('shop', first.productId)]: product(1) }, { '5907777000013': [product(2)] });
+    const found = await matchSetComponents(port, setLine, 0, 'shop', () => Promise.resolve(offer));
+    expect(found.map((c) => [c.productId, c.perSet, c.product.id, c.rule])).toEqual([
+      [first.productId, 1, 1, 'link'],
+      [second.productId, 2, 2, 'ean'],
+    ]);
+    expect(port.linked).toEqual([[componentLinkKey('shop', second.productId), 2]]);
+  });
+
+  test('a component with no card, or two cards with its EAN, refuses naming the component', async () => {
+    const none = cards({ [componentLinkKey('shop', first.productId)]: product(1) }, {});
+    await expect(matchSetComponents(none, setLine, 3, 'shop', () => Promise.resolve(offer))).rejects.toMatchObject({
+      code: 'product-set',
+      field: 'lineItems[3].offer.productSet.products[1]',
+    });
+    const two = cards(
+      { [componentLinkKey('shop', first.productId)]: product(1) },
+      { '5907777000013': [product(2), product(3)] },
+    );
+    await expect(matchSetComponents(two, setLine, 0, 'shop', () => Promise.resolve(offer))).rejects.toMatchObject({
+      field: 'lineItems[0].offer.productSet.products[1]',
+      message: expect.stringMatching(/2 cards with its EAN 5907777000013/),
+    });
+    const noEan = cards({}, {});
+    await expect(matchSetComponents(noEan, setLine, 0, 'shop', () => Promise.resolve(offer))).rejects.toMatchObject({
+      field: 'lineItems[0].offer.productSet.products[0]',
+      message: expect.stringMatching(/Allegro names no EAN/),
+    });
+    expect(two.linked).toEqual([]);
   });
 });
