@@ -130,7 +130,9 @@ function smallestAdjustment(perSet: readonly number[], target: number, even: Min
   return reach.get(target)?.steps ?? null;
 }
 
-export type SetExpansion = { ok: true; order: CheckoutForm; lines: LineMatch[] } | { ok: false; refusal: OrderRefusal };
+export type SetExpansion =
+  /** `origin[k]`: the index in the order of the expanded order's k-th line. */
+  { ok: true; order: CheckoutForm; lines: LineMatch[]; origin: number[] } | { ok: false; refusal: OrderRefusal };
 
 function refuse(i: number, message: string): OrderRefusal {
   const field = `lineItems[${i}].offer.productSet`;
@@ -185,10 +187,12 @@ export function expandProductSets(order: CheckoutForm, matches: readonly OrderLi
   const byLine = new Map(matches.map((m) => [m.lineItemId, m]));
   const lineItems: CheckoutFormLineItem[] = [];
   const lines: LineMatch[] = [];
+  const origin: number[] = [];
   for (const [i, item] of order.lineItems.entries()) {
     const match = byLine.get(item.id);
     if (!match?.components) {
       lineItems.push(item);
+      origin.push(i);
       if (match) lines.push({ lineItemId: match.lineItemId, product: match.product, rule: match.rule });
       continue;
     }
@@ -196,10 +200,11 @@ export function expandProductSets(order: CheckoutForm, matches: readonly OrderLi
     if (parts instanceof OrderRefusal) return { ok: false, refusal: parts };
     for (const part of parts) {
       lineItems.push(part.item);
+      origin.push(i);
       lines.push(part.match);
     }
   }
-  return { ok: true, order: { ...order, lineItems }, lines };
+  return { ok: true, order: { ...order, lineItems }, lines, origin };
 }
 
 /**
@@ -215,6 +220,11 @@ export function buildDraftWithSets(
     return { ok: false, reason, code, field, message };
   }
   const result = buildDocumentDraft({ ...input, order: expanded.order, lines: expanded.lines });
-  if (!result.ok) return result;
+  if (!result.ok) {
+    // A refusal names the line as the order has it, not its place among the component lines.
+    const asOrdered = (text: string) =>
+      text.replace(/lineItems\[(\d+)\]/g, (_, k: string) => `lineItems[${expanded.origin[Number(k)] ?? k}]`);
+    return { ...result, field: asOrdered(result.field), message: asOrdered(result.message) };
+  }
   return { ok: true, draft: { ...result.draft, lineIds: input.order.lineItems.map((l) => l.id) } };
 }

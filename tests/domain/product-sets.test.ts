@@ -198,6 +198,19 @@ describe('buildDraftWithSets', () => {
     expect(result.draft.lineIds).toEqual([setLine.id]);
   });
 
+  test('a refusal of a line after a split set names it by its place in the order', () => {
+    const form = changed(sample, (f) => {
+      f.lineItems.push({ ...structuredClone(f.lineItems[0]), id: 'plain', offer: { id: '1', name: 'Plain' } });
+      f.lineItems[1].quantity = 1.5;
+    });
+    const lines: OrderLineMatch[] = [...matches(form), { lineItemId: 'plain', product: product(9), rule: 'ean' }];
+    const result = buildDraftWithSets(draftInput(form, lines));
+    expect(result.ok).toBe(false);
+    // Expanded, the plain line is the third (lineItems[2]); in the order it is the second.
+    if (!result.ok) expect(result.field).toBe('lineItems[1].quantity');
+    if (!result.ok) expect(result.message).toContain('lineItems[1].quantity');
+  });
+
   test('a refusal of the split comes back as the draft refusal', () => {
     const result = buildDraftWithSets(draftInput(sample, matches(sample, [23, 5])));
     expect(result.ok).toBe(false);
