@@ -7,11 +7,12 @@
 import type { CheckoutForm, CheckoutFormLineItem } from '../domain/allegro';
 import { chooseContractor, contractorIdentity, fitsIdentity } from '../domain/contractor';
 import { taxPointDate, type DateInput } from '../domain/document-dates';
-import { buildDocumentDraft, paymentFormIdByName, type LineMatch } from '../domain/draft';
+import { paymentFormIdByName } from '../domain/draft';
 import type { ExchangeRate, ExchangeRates } from '../domain/exchange-rates';
 import { HOME_CURRENCY } from '../domain/foreign-currency';
 import { NeedsPersonError, OrderRefusal, PermanentError, TransientError } from '../domain/errors';
 import { checkOrderValues } from '../domain/order-checks';
+import { buildDraftWithSets, matchSetComponents, type OrderLineMatch } from '../domain/product-sets';
 import { isProductSet, matchLineProduct, newProductDraft, type OfferDetails } from '../domain/products';
 import { checkMergedDocument, type MergedForm } from '../domain/settlement';
 import type {
@@ -62,8 +63,9 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
       const { account, order } = input;
       const { policy } = await policyFor(account, input);
       const allegro = deps.allegro(account);
-      const matches: LineMatch[] = [];
-      for (const line of order.lineItems) matches.push(await matchLine(optima, allegro, account, line, policy));
+      const matches: OrderLineMatch[] = [];
+      for (const [index, line] of order.lineItems.entries())
+        matches.push(await matchLine(optima, allegro, account, { line, index }, policy));
       return matches;
     },
 
@@ -78,7 +80,7 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
       const { account, order, lines, contractor, importedAt } = input;
       const { version, policy } = await policyFor(account, input);
       const exchange = await exchangeRateFor(deps.rates, { order, policy, importedAt });
-      const result = buildDocumentDraft({
+      const result = buildDraftWithSets({
         ...exchange,
         account,
         order,
@@ -173,26 +175,31 @@ function cachedReferenceData(optima: OptimaGateway, ttlMs: number): () => Promis
 }
 
 /**
- * One line: its card by the lookups in policy order (domain/products), else what
- * import.productNotFound says. The offer's details are read once at most.
+ * One line: its card by the lookups in policy order (domain/products), else (a set, with
+ * import.productSets = split) a card per component, else what import.productNotFound says.
+ * The offer's details are read once at most.
  */
 async function matchLine(
   optima: OptimaGateway,
   allegro: AllegroPort,
   account: string,
-  line: CheckoutFormLineItem,
+  { line, index }: { line: CheckoutFormLineItem; index: number },
   policy: ImportPolicy,
-): Promise<LineMatch> {
+): Promise<OrderLineMatch> {
   let offer: Promise<OfferDetails | null> | undefined;
   const readOffer = () => (offer ??= offerDetails(allegro, line.offer.id));
   const found = await matchLineProduct(optima, line, account, policy, readOffer);
   if (found) return { lineItemId: line.id, product: found.product, rule: found.rule };
+  if (isProductSet(line) && policy.productSets === 'split') {
+    const components = await matchSetComponentsOrWait(optima, line, index, account, readOffer);
+    return { lineItemId: line.id, product: null, rule: 'none', components };
+  }
   if (isProductSet(line) && policy.productNotFound !== 'lineWithoutCard') {
     throw new NeedsPersonError(
       'product-not-found',
-      `lineItems[].offer.productSet: offer ${line.offer.id} "${line.offer.name}" is a set of several products; ` +
+      `lineItems[${index}].offer.productSet: offer ${line.offer.id} "${line.offer.name}" is a set of several products; ` +
         'no card matches the offer itself and one created from it would carry one product’s EAN. ' +
-        'Link the offer to a set card in Optima, then retry',
+        'Link the offer to a set card in Optima (or set import.productSets to split), then retry',
       'product-set',
     );
   }
@@ -214,7 +221,16 @@ async function matchLine(
   }
 }
 
-/** The offer's EAN, signature and price; null when the offer is gone (ended offers are deleted). */
+async function matchSetComponentsOrWait(...args: Parameters<typeof matchSetComponents>) {
+  try {
+    return await matchSetComponents(...args);
+  } catch (e) {
+    if (e instanceof OrderRefusal) throw new NeedsPersonError(e.reason, e.message, e.code);
+    throw e;
+  }
+}
+
+/** The offer's EAN, signature, price and its products' EANs; null when the offer is gone (ended offers are deleted). */
 async function offerDetails(allegro: AllegroPort, offerId: string): Promise<OfferDetails | null> {
   let offer: ProductOffer;
   try {
@@ -230,6 +246,7 @@ async function offerDetails(allegro: AllegroPort, offerId: string): Promise<Offe
     ...(offer.externalId ? { externalId: offer.externalId } : {}),
     ...(offer.price ? { price: offer.price } : {}),
     ...(offer.stock !== null ? { stock: offer.stock } : {}),
+    productEans: Object.fromEntries(offer.products.flatMap((p) => (p.ean ? [[p.id, p.ean]] : []))),
   };
 }
 

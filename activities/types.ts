@@ -7,6 +7,7 @@
  */
 import type { CheckoutForm } from '../domain/allegro';
 import type { LineMatch } from '../domain/draft';
+import type { OrderLineMatch } from '../domain/product-sets';
 import type { ContractorRef, DocumentRef, ImportPolicy, ImportStage, Money, OrderRules } from '../domain/types';
 import type { OrderTiming } from '../workflows/definitions';
 
@@ -48,14 +49,14 @@ export interface OrderActivities {
   fetchOrder(input: OrderRef): Promise<CheckoutForm>;
   /** This order's document, or (merged payment) another one holding its line ids, then linked. */
   findExistingDocument(input: OrderRef & { lineIds: string[]; totalToPay?: Money }): Promise<ExistingDocument | null>;
-  matchProducts(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<LineMatch[]>;
+  matchProducts(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<OrderLineMatch[]>;
   matchContractor(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<ContractorMatch>;
   /** Builds the draft (pure) and writes it with its order link in one transaction. Idempotent. */
   createDocument(
     input: {
       account: string;
       order: CheckoutForm;
-      lines: LineMatch[];
+      lines: OrderLineMatch[];
       contractor: ContractorRef;
       /** ISO time of the import (the workflow's clock). */
       importedAt: string;

@@ -155,6 +155,47 @@ export const DEMO_OFFERS: DemoOffer[] = [
   },
 ];
 
+/**
+ * Offers selling a set of the catalogue's products (`productSet` on Allegro). They are not
+ * drawn for random orders: a test or the demo asks for one by its offer id. No Optima card
+ * stands for a set; its components' cards are found by their EANs.
+ */
+export interface DemoProductSet {
+  offerId: string;
+  name: string;
+  priceGross: string;
+  /** Catalogue offers whose products the set holds, with pieces per set. */
+  components: { offerId: string; quantity: number }[];
+}
+
+export const DEMO_PRODUCT_SETS: DemoProductSet[] = [
+  {
+    // Both components at 23% VAT: splittable.
+    offerId: '17000000101',
+    name: 'Zestaw prezentowy: 2× kubek Kraków + 3× świeca „Las”',
+    priceGross: '169.99',
+    components: [
+      { offerId: '17000000001', quantity: 2 },
+      { offerId: '17000000008', quantity: 3 },
+    ],
+  },
+  {
+    // Components at 23% and 5% VAT: a split would have to choose the VAT, so the order waits.
+    offerId: '17000000102',
+    name: 'Zestaw: kubek Kraków + 2× herbata Earl Grey',
+    priceGross: '59.90',
+    components: [
+      { offerId: '17000000001', quantity: 1 },
+      { offerId: '17000000002', quantity: 2 },
+    ],
+  },
+];
+
+/** The Allegro catalogue product id of a demo offer's product (a UUID, fixed per offer). */
+export function demoProductId(offerId: string): string {
+  return `5e7a0000-0000-4000-8000-${offerId.padStart(12, '0').slice(-12)}`;
+}
+
 export interface DemoDeliveryMethod {
   id: string; // Allegro delivery method id
   name: string;

@@ -20,6 +20,8 @@ export interface OfferDetails {
   /** Selling price on the base marketplace. */
   price?: Money;
   stock?: number;
+  /** The EANs of the offer's products by Allegro product id (a set has several). */
+  productEans?: Record<string, string>;
 }
 
 export interface ProductLookup {

@@ -365,6 +365,8 @@ export interface ImportPolicy {
   productNotFound: 'create' | 'lineWithoutCard' | 'wait';
   /** DefAtrybuty code recording lines put on the document without a product card. */
   productNotFoundAttribute: string;
+  /** A set offer with no card of its own: wait (absent = wait) or one line per component (domain/product-sets). */
+  productSets?: 'wait' | 'split';
   /** DefAtrybuty code recording the settings version that produced the document; empty: none. */
   settingsVersionAttribute?: string;
   newProduct: { vatRate: number; unit: string; priceTypeNumber: number };

@@ -136,6 +136,8 @@ export interface ProductOffer {
   stock: number | null;
   /** Price on the base marketplace. */
   price: Money | null;
+  /** The offer's products (several for a set), each with its own EAN: a set's components are found by them. */
+  products: { id: string; ean: string | null }[];
 }
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
@@ -373,6 +375,9 @@ export class AllegroClient {
       externalId: offer.external?.id ?? null,
       stock: offer.stock?.available ?? null,
       price: offer.sellingMode?.price ?? null,
+      products: (offer.productSet ?? []).flatMap((element) =>
+        element.product?.id ? [{ id: element.product.id, ean: productEan(element.product.parameters) }] : [],
+      ),
     };
   }
 
@@ -489,13 +494,22 @@ export class AllegroClient {
   }
 }
 
+type ProductParameters = NonNullable<NonNullable<ProductOfferResponse['productSet']>[number]['product']>['parameters'];
+
+/** The `EAN (GTIN)` parameter value of one product, if any. */
+function productEan(parameters: ProductParameters): string | null {
+  for (const parameter of parameters ?? []) {
+    const isEan = parameter.id === EAN_PARAMETER_ID || parameter.name?.trim().toLowerCase() === EAN_PARAMETER_NAME;
+    const value = parameter.values?.find((v) => v.trim() !== '');
+    if (isEan && value) return value.trim();
+  }
+  return null;
+}
+
 function eanOf(offer: ProductOfferResponse): string | null {
   for (const element of offer.productSet ?? []) {
-    for (const parameter of element.product?.parameters ?? []) {
-      const isEan = parameter.id === EAN_PARAMETER_ID || parameter.name?.trim().toLowerCase() === EAN_PARAMETER_NAME;
-      const value = parameter.values?.find((v) => v.trim() !== '');
-      if (isEan && value) return value.trim();
-    }
+    const ean = productEan(element.product?.parameters);
+    if (ean) return ean;
   }
   return null;
 }

@@ -1,5 +1,5 @@
 /**
- * Links of Allegro buyers and offers to Optima cards (AO.ContractorLinks, AO.ProductLinks):
+ * Links of Allegro buyers, offers and set components to Optima cards (AO.ContractorLinks, AO.ProductLinks):
  * one row per link key holding the card's id, re-pointed when a person links another card.
  */
 import type { Transaction } from './driver';

@@ -185,6 +185,8 @@ const ImportSchema = z.strictObject({
   productNotFound: z.enum(['create', 'lineWithoutCard', 'wait']).default('create'),
   /** DeA_Kod (varchar 20) of the document attribute listing lines without a card. */
   productNotFoundAttribute: z.string().trim().max(20).default('ALLEGRO_BRAK_KARTY'),
+  /** A product set (2×A + 3×B) with no card of its own: wait for a person, or split into its components. */
+  productSets: z.enum(['wait', 'split']).default('wait'),
   /** DeA_Kod (varchar 20) of the document attribute recording the settings version used. */
   settingsVersionAttribute: z.string().trim().max(20).default('ALLEGRO_USTAWIENIA'),
   newProduct: z

@@ -4,7 +4,14 @@
  * product parameter "EAN (GTIN)", the seller's signature as `external.id`.
  */
 import { parseMinor } from '../../domain/money';
-import { DEMO_DELIVERY_METHODS, DEMO_OFFERS, type DemoOffer } from '../catalogue';
+import {
+  DEMO_DELIVERY_METHODS,
+  DEMO_OFFERS,
+  DEMO_PRODUCT_SETS,
+  demoProductId,
+  type DemoOffer,
+  type DemoProductSet,
+} from '../catalogue';
 import { priceOnMarketplace, type MarketplaceId } from './data';
 import { price } from './orders';
 import { Rng } from './rng';
@@ -22,7 +29,6 @@ const LISTED_AT = '2025-09-01T08:00:00.000Z';
 const EAN_PARAMETER = { id: '225693', name: 'EAN (GTIN)' };
 
 interface OfferIds {
-  productId: string;
   categoryId: string;
   shippingRatesId: string;
   imageUrl: string;
@@ -50,7 +56,6 @@ export class OfferCatalogue {
       const rng = new Rng(seed, OFFER_STREAM + 1 + i);
       this.byId.set(offer.offerId, offer);
       this.ids.set(offer.offerId, {
-        productId: rng.uuid(),
         categoryId: String(rng.int(250, 320000)),
         shippingRatesId,
         imageUrl: `https://a.allegroimg.com/original/${rng.hex(6)}/${rng.hex(28)}`,
@@ -58,28 +63,51 @@ export class OfferCatalogue {
     });
   }
 
-  /** GET /sale/product-offers/{offerId}; undefined when the seller has no such offer. */
-  productOffer(offerId: string): Record<string, unknown> | undefined {
-    const offer = this.byId.get(offerId);
-    const ids = this.ids.get(offerId);
-    if (!offer || !ids) return undefined;
-    const productParameters = [
+  /** One element of an offer's `productSet`: a catalogue product with its EAN parameter. */
+  private productSetElement(offer: DemoOffer, quantity: number): Record<string, unknown> {
+    const parameters = [
       { id: '248135', name: 'Marka', values: ['SklepDemo'], valuesIds: null, rangeValue: null },
       ...(offer.ean ? [{ ...EAN_PARAMETER, values: [offer.ean], valuesIds: null, rangeValue: null }] : []),
     ];
     return {
+      product: { id: demoProductId(offer.offerId), publication: { status: 'LISTED' }, parameters },
+      quantity: { value: quantity },
+      responsiblePerson: null,
+      responsibleProducer: null,
+      safetyInformation: { type: 'NO_SAFETY_INFORMATION' },
+      marketedBeforeGPSRObligation: true,
+    };
+  }
+
+  /** A set offer: one element per component product; it is priced on the base marketplace only. */
+  private setOffer(set: DemoProductSet): Record<string, unknown> {
+    return {
+      id: set.offerId,
+      name: set.name,
+      productSet: set.components.map((c) => this.productSetElement(this.byId.get(c.offerId) as DemoOffer, c.quantity)),
+      sellingMode: { format: 'BUY_NOW', price: price(parseMinor(set.priceGross), 'PLN') },
+      stock: {
+        available: Math.min(
+          ...set.components.map((c) => Math.floor((this.byId.get(c.offerId)?.stock ?? 0) / c.quantity)),
+        ),
+        unit: 'SET',
+      },
+      external: null,
+      publication: { status: 'ACTIVE' },
+    };
+  }
+
+  /** GET /sale/product-offers/{offerId}; undefined when the seller has no such offer. */
+  productOffer(offerId: string): Record<string, unknown> | undefined {
+    const set = DEMO_PRODUCT_SETS.find((s) => s.offerId === offerId);
+    if (set) return this.setOffer(set);
+    const offer = this.byId.get(offerId);
+    const ids = this.ids.get(offerId);
+    if (!offer || !ids) return undefined;
+    return {
       id: offer.offerId,
       name: offer.name,
-      productSet: [
-        {
-          product: { id: ids.productId, publication: { status: 'LISTED' }, parameters: productParameters },
-          quantity: { value: 1 },
-          responsiblePerson: null,
-          responsibleProducer: null,
-          safetyInformation: { type: 'NO_SAFETY_INFORMATION' },
-          marketedBeforeGPSRObligation: true,
-        },
-      ],
+      productSet: [this.productSetElement(offer, 1)],
       parameters: [{ id: '11323', name: 'Stan', values: ['Nowy'], valuesIds: ['11323_1'], rangeValue: null }],
       images: [ids.imageUrl],
       afterSalesServices: this.afterSales,

@@ -5,7 +5,13 @@
  * before FILLED_IN, no delivery or invoice address before READY_FOR_PROCESSING.
  */
 import { formatMinor, parseMinor } from '../../domain/money';
-import { DEMO_DELIVERY_METHODS, DEMO_OFFERS, type DemoDeliveryMethod } from '../catalogue';
+import {
+  DEMO_DELIVERY_METHODS,
+  DEMO_OFFERS,
+  DEMO_PRODUCT_SETS,
+  demoProductId,
+  type DemoDeliveryMethod,
+} from '../catalogue';
 import {
   COUNTRIES,
   address,
@@ -40,7 +46,12 @@ export interface WirePrice {
 
 export interface WireLineItem {
   id: string;
-  offer: { id: string; name: string; external: { id: string } | null; productSet: null };
+  offer: {
+    id: string;
+    name: string;
+    external: { id: string } | null;
+    productSet: { products: { id: string; quantity: number }[] } | null;
+  };
   quantity: number;
   originalPrice: WirePrice;
   price: WirePrice;
@@ -148,7 +159,7 @@ export interface OrderSpec {
   buyer?: BuyerKind;
   /** Reuse a buyer seen before (returning customer): same buyer.id, names and company. */
   buyerId?: string;
-  /** Offers from dev/catalogue.ts; an offer id outside it needs `name` and `unitPrice`. */
+  /** Offers from dev/catalogue.ts (sets too); an offer id outside it needs `name` and `unitPrice`. */
   lines?: { offerId: string; quantity?: number; unitPrice?: string; name?: string }[];
   /** Any string: unknown types exercise the integrator's "unmapped payment" path. */
   paymentType?: string;
@@ -196,6 +207,7 @@ export interface SimOrder {
 }
 
 const OFFERS_BY_ID = new Map(DEMO_OFFERS.map((o) => [o.offerId, o]));
+const SETS_BY_ID = new Map(DEMO_PRODUCT_SETS.map((s) => [s.offerId, s]));
 const METHODS_BY_ID = new Map(DEMO_DELIVERY_METHODS.map((m) => [m.id, m]));
 const COD_METHOD = DEMO_DELIVERY_METHODS.find((m) => m.paymentPolicy === 'CASH_ON_DELIVERY') as DemoDeliveryMethod;
 const PREPAID_METHODS = DEMO_DELIVERY_METHODS.filter((m) => m.paymentPolicy === 'IN_ADVANCE');
@@ -453,8 +465,9 @@ function lineItems(
   if (wanted.length === 0) throw new Error('an order needs at least one line');
   return wanted.map((w) => {
     const offer = OFFERS_BY_ID.get(w.offerId);
-    const name = w.name ?? offer?.name;
-    const listed = w.unitPrice ?? offer?.priceGross;
+    const set = SETS_BY_ID.get(w.offerId);
+    const name = w.name ?? offer?.name ?? set?.name;
+    const listed = w.unitPrice ?? offer?.priceGross ?? set?.priceGross;
     if (name === undefined || listed === undefined)
       throw new Error(`offer ${w.offerId} is not in the catalogue: give name and unitPrice`);
     const original = priceOnMarketplace(parseMinor(listed), marketplace);
@@ -466,7 +479,14 @@ function lineItems(
     if (!Number.isInteger(quantity) || quantity < 1) throw new Error(`bad quantity ${quantity}`);
     return {
       id: rng.uuid(),
-      offer: { id: w.offerId, name, external: offer?.externalId ? { id: offer.externalId } : null, productSet: null },
+      offer: {
+        id: w.offerId,
+        name,
+        external: offer?.externalId ? { id: offer.externalId } : null,
+        productSet: set
+          ? { products: set.components.map((c) => ({ id: demoProductId(c.offerId), quantity: c.quantity })) }
+          : null,
+      },
       quantity,
       originalPrice: price(original, currency),
       price: price(unit, currency),

@@ -147,10 +147,12 @@ describe('answers', () => {
         externalId: null,
         stock: 99,
         price: { amount: 2000, currency: 'PLN' },
+        products: [{ id: '017b8c28-4cde-4779-aafc-eb241c6e7d8d', ean: '6902048258341' }],
       });
       const other = await client.getProductOffer('1');
       expect(other.ean).toBeNull();
       expect(other.externalId).toBe('SKU-1');
+      expect(other.products).toEqual([]);
     } finally {
       await client.close();
     }

@@ -3,7 +3,7 @@
  * OAuth rules (refresh tokens work once), counts taken from the simulator's own stats.
  */
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
-import { DEMO_DELIVERY_METHODS, DEMO_OFFERS } from '../../dev/catalogue';
+import { DEMO_DELIVERY_METHODS, DEMO_OFFERS, DEMO_PRODUCT_SETS } from '../../dev/catalogue';
 import { parseMinor } from '../../domain/money';
 import { OrderGoneError, PermanentError, TransientError } from '../../domain/errors';
 import { AllegroClient } from '../../activities/allegro/client';
@@ -82,6 +82,21 @@ test('offers, EANs and delivery methods match the demo catalogue', async () => {
   const methods = await client.getDeliveryMethods();
   expect(methods.map((m) => m.id)).toEqual(expect.arrayContaining(DEMO_DELIVERY_METHODS.map((m) => m.id)));
   await expect(client.getProductOffer('99999999999')).rejects.toBeInstanceOf(PermanentError);
+});
+
+test('a set order names its component products, and the set offer gives each one its EAN', async () => {
+  const set = DEMO_PRODUCT_SETS[0];
+  const id = sim.admin.addOrder({ lines: [{ offerId: set.offerId, quantity: 2 }], status: 'READY_FOR_PROCESSING' });
+  const [line] = (await client.getCheckoutForm(id)).lineItems;
+  expect(line.offer.productSet?.products.map((p) => p.quantity)).toEqual(set.components.map((c) => c.quantity));
+  const offer = await client.getProductOffer(set.offerId);
+  expect(offer.products.map((p) => p.id)).toEqual(line.offer.productSet?.products.map((p) => p.id));
+  expect(offer.products.map((p) => p.ean)).toEqual(
+    set.components.map((c) => DEMO_OFFERS.find((o) => o.offerId === c.offerId)?.ean),
+  );
+  // The same product sold alone has the same Allegro product id.
+  const mug = await client.getProductOffer(set.components[0].offerId);
+  expect(mug.products.map((p) => p.id)).toEqual([offer.products[0].id]);
 });
 
 test('fulfillment: PUT with the current revision works; an outdated one is a 409 PermanentError', async () => {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CheckoutFormSchema } from '../../domain/allegro';
-import { DEMO_DELIVERY_METHODS, DEMO_OFFERS } from '../../dev/catalogue';
+import { DEMO_DELIVERY_METHODS, DEMO_OFFERS, DEMO_PRODUCT_SETS } from '../../dev/catalogue';
 import {
   startAllegroSimulator,
   type AllegroSimulator,
@@ -131,6 +131,7 @@ suite(
         for (const m of DEMO_DELIVERY_METHODS)
           specs.push({ paymentType, paymentProvider, deliveryMethodId: m.id, buyer: 'company' });
       specs.push({ lines: DEMO_OFFERS.slice(0, 4).map((o, i) => ({ offerId: o.offerId, quantity: (i % 3) + 1 })) });
+      for (const set of DEMO_PRODUCT_SETS) specs.push({ lines: [{ offerId: set.offerId, quantity: 2 }] });
       specs.push({
         lines: [{ offerId: '99999999999', name: 'Oferta spoza katalogu', unitPrice: '12.34', quantity: 2 }],
       });
@@ -226,7 +227,7 @@ suite(
     });
 
     test('offers and delivery methods', async () => {
-      for (const offer of DEMO_OFFERS) {
+      for (const offer of [...DEMO_OFFERS, ...DEMO_PRODUCT_SETS]) {
         const reply = await client.get(`/sale/product-offers/${offer.offerId}`);
         expect(reply.status).toBe(200);
         expect(check('GET', '/sale/product-offers/{offerId}', reply)).toEqual([]);

@@ -63,6 +63,7 @@ describe('defaults', () => {
       documentDateSource: 'order',
       productMatchOrder: ['link', 'ean', 'externalId', 'offerId', 'name'],
       productNotFound: 'create',
+      productSets: 'wait',
       checkContractorByNip: true,
       licenceRetryDelaySeconds: 120,
     });

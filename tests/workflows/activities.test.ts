@@ -113,6 +113,26 @@ describe('order activities', () => {
     expect(failure.details).toEqual([{ reason: 'product-not-found' }]);
   });
 
+  test('matchProducts of a set with productSets = split: each component by its EAN, then by the saved product link; no card created', async () => {
+    const order = await fetch(
+      standIns.simulator.admin.addOrder({ lines: [{ offerId: '17000000101' }], status: 'READY_FOR_PROCESSING' }),
+    );
+    const products = countRows(standIns, 'CDN.Towary');
+    const split = { ...policy, productSets: 'split' as const };
+    const first = await run(activities.matchProducts, { account: standIns.account, order, policy: split });
+    expect(first[0].components?.map((c) => [c.product.code, c.perSet, c.rule])).toEqual([
+      ['KUB-350-KRK', 2, 'ean'],
+      ['SWI-LAS-200', 3, 'ean'],
+    ]);
+    const again = await run(activities.matchProducts, { account: standIns.account, order, policy: split });
+    expect(again[0].components?.map((c) => c.rule)).toEqual(['link', 'link']);
+    expect(countRows(standIns, 'CDN.Towary')).toBe(products);
+    // The default (wait) never books a set without a card of its own, nor creates one.
+    const failure = await failureOf(run(activities.matchProducts, { account: standIns.account, order, policy }));
+    expect(failure.message).toMatch(/lineItems\[0\]\.offer\.productSet/);
+    expect(countRows(standIns, 'CDN.Towary')).toBe(products);
+  });
+
   test('matchContractor creates the buyer once, then finds it by the saved link', async () => {
     const order = await fetch(standIns.simulator.admin.addOrder({ buyer: 'person', status: 'READY_FOR_PROCESSING' }));
     const before = countRows(standIns, 'CDN.Kontrahenci');
