@@ -6,6 +6,8 @@
 import Database from 'better-sqlite3';
 import type { Client } from '@temporalio/client';
 import type { AllegroSimulator } from '../../dev/allegro-simulator';
+import { CheckoutFormSchema } from '../../domain/allegro';
+import { contractorLinkKey } from '../../domain/contractor';
 import { embeddedOptimaFiles } from '../../dev/embedded-optima';
 import { ORDER_STATUS } from '../../workflows/search-attributes';
 
@@ -137,7 +139,8 @@ export async function judge(input: {
         push(examples, 'totalMismatches', `${orderId} (document ${doc.gross}, paid ${paid})`);
       }
     }
-    const buyer = form.buyer.id;
+    // One card per identity: a buyer may stand behind a private card and one per company NIP.
+    const buyer = contractorLinkKey(CheckoutFormSchema.parse(form), 'chaos');
     const seen = contractorsOfBuyer.get(buyer) ?? new Set<number>();
     for (const doc of docs) seen.add(doc.contractorId);
     contractorsOfBuyer.set(buyer, seen);
@@ -154,7 +157,7 @@ export async function judge(input: {
     }
   }
 
-  // A buyer on two contractor cards, or a card made by the run that no document uses.
+  // An identity on two contractor cards, or a card made by the run that no document uses.
   let duplicateContractors = 0;
   for (const cards of contractorsOfBuyer.values()) duplicateContractors += cards.size - 1;
   const used = new Set(documents.map((d) => d.contractorId));
