@@ -58,6 +58,8 @@ interface DeliveryTime {
   dispatch: { from: string; to: string };
 }
 
+export type LineItemsSent = 'NONE' | 'SOME' | 'ALL';
+
 export interface WireCheckoutForm {
   id: string;
   messageToSeller: string | null;
@@ -84,7 +86,7 @@ export interface WireCheckoutForm {
     features: string[];
   } | null;
   status: FormStatus;
-  fulfillment: { status: string; shipmentSummary: { lineItemsSent: 'NONE' } };
+  fulfillment: { status: string; shipmentSummary: { lineItemsSent: LineItemsSent } };
   delivery: {
     address:
       | (Address & {
@@ -187,6 +189,8 @@ export interface SimOrder {
   status: FormStatus;
   fulfillmentStatus: string;
   fulfillmentChanges: number;
+  /** Line items in a shipment with a tracking number (shipments.ts). */
+  lineItemsSent?: LineItemsSent;
   revision: string;
   updatedAt: number;
 }
@@ -547,7 +551,7 @@ export function renderForm(order: SimOrder): WireCheckoutForm {
         }
       : null,
     status: order.status,
-    fulfillment: { status: order.fulfillmentStatus, shipmentSummary: { lineItemsSent: 'NONE' } },
+    fulfillment: { status: order.fulfillmentStatus, shipmentSummary: { lineItemsSent: order.lineItemsSent ?? 'NONE' } },
     delivery: filled
       ? {
           address: ready
