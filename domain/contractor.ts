@@ -124,7 +124,9 @@ function identitySuffix(order: CheckoutForm): string {
  * are not stable; the form has one invoice party).
  */
 export function contractorLinkKey(order: CheckoutForm, account: string): string {
-  return order.buyer.guest ? `guest:${account}:${order.id}` : `buyer:${account}:${order.buyer.id}${identitySuffix(order)}`;
+  return order.buyer.guest
+    ? `guest:${account}:${order.id}`
+    : `buyer:${account}:${order.buyer.id}${identitySuffix(order)}`;
 }
 
 /**
@@ -132,7 +134,10 @@ export function contractorLinkKey(order: CheckoutForm, account: string): string 
  * a company card for a private receipt, a private card (or another NIP) for a company invoice.
  * Only a card with the identity's own NIP (company) or without a NIP (person) fits.
  */
-export function fitsIdentity(candidate: ContractorRef, identity: Pick<ContractorIdentity, 'isCompany' | 'nip'>): boolean {
+export function fitsIdentity(
+  candidate: ContractorRef,
+  identity: Pick<ContractorIdentity, 'isCompany' | 'nip'>,
+): boolean {
   const candidateNip = candidate.nip ? normaliseNip(candidate.nip) : '';
   if (!identity.isCompany) return candidateNip === '';
   return identity.nip !== undefined && candidateNip === identity.nip;

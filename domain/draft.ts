@@ -368,7 +368,11 @@ function checkProductSets(order: CheckoutForm, matches: Map<string, LineMatch>):
  * The document total against Allegro's: goods + delivery + surcharges equals totalToPay, or,
  * when Allegro's summary leaves the surcharges out, goods + delivery equals it exactly.
  */
-function checkTotal(order: CheckoutForm, policy: ImportPolicy, parts: { items: Minor; delivery: Minor; surcharges: Minor }) {
+function checkTotal(
+  order: CheckoutForm,
+  policy: ImportPolicy,
+  parts: { items: Minor; delivery: Minor; surcharges: Minor },
+) {
   const currency = order.summary.totalToPay.currency;
   const base = parts.items + parts.delivery;
   const grossTotal = base + parts.surcharges;

@@ -32,10 +32,15 @@ function refuse(code: RefusalCode, field: string, message: string): never {
 
 function checkAmount(field: string, money: { amount: Minor; currency: string } | null | undefined): void {
   if (!money) return;
-  if (!CURRENCY.test(money.currency)) refuse('invalid-currency', `${field}.currency`, `"${money.currency}" is not a currency code.`);
+  if (!CURRENCY.test(money.currency))
+    refuse('invalid-currency', `${field}.currency`, `"${money.currency}" is not a currency code.`);
   if (money.amount < 0) refuse('negative-amount', `${field}.amount`, `${formatMinor(money.amount)} is negative.`);
   if (money.amount > MAX_AMOUNT)
-    refuse('amount-out-of-range', `${field}.amount`, `${formatMinor(money.amount)} is beyond ${formatMinor(MAX_AMOUNT)}.`);
+    refuse(
+      'amount-out-of-range',
+      `${field}.amount`,
+      `${formatMinor(money.amount)} is beyond ${formatMinor(MAX_AMOUNT)}.`,
+    );
 }
 
 function checkInstant(field: string, value: string | null | undefined): void {
