@@ -258,6 +258,20 @@ const PollerSchema = z.strictObject({
   pageSize: z.int().min(1).max(1000).default(100),
 });
 
+/** Stock and prices from Optima to the linked Allegro offers (issue 13). */
+const OfferSyncSchema = z.strictObject({
+  /** Minutes between runs of the export (and `sync-offers --now` in the CLI). */
+  everyMinutes: z.int().min(1).max(1440).default(15),
+  /** Mag_Symbol of the warehouses whose stock is offered; empty: all warehouses. */
+  warehouses: z.array(text.max(20)).default([]),
+  /** DfC_Lp of the price type sent as the offer price (4 = detaliczna, gross, in the demo company). */
+  priceTypeNumber: z.int().min(1).default(4),
+  /** Added to Optima's gross price on Allegro, in percent (negative: a discount). */
+  markupPercent: z.number().min(-50).max(500).default(0),
+  /** A price change larger than this, in percent, waits for a person's approval. */
+  priceGuardPercent: z.number().min(0).max(1000).default(30),
+});
+
 const MetricsSchema = z.strictObject({
   /** `npm run worker` serves Prometheus metrics; false: none. */
   enabled: z.boolean().default(true),
@@ -276,6 +290,7 @@ export const SettingsSchema = z.strictObject({
   mappings: MappingsSchema.prefault({}),
   import: ImportSchema.prefault({}),
   poller: PollerSchema.prefault({}),
+  offerSync: OfferSyncSchema.prefault({}),
   /** Allegro allows 9,000 requests a minute per user; the worker's limiter uses this. */
   allegroRateLimitPerMinute: z.int().min(1).max(9000).default(9000),
   metrics: MetricsSchema.prefault({}),
