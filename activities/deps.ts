@@ -17,6 +17,10 @@ export type AllegroPort = Pick<
   | 'iterateCheckoutForms'
   | 'getProductOffer'
   | 'setFulfillmentStatus'
+  | 'listOffers'
+  | 'registerOfferCommand'
+  | 'offerCommandReport'
+  | 'offerCommandTasks'
 >;
 
 export interface ActivityDeps {

@@ -239,7 +239,10 @@ async function matchBuyer(
   if (policy.matchContractorByEmail)
     searches.push({ rule: 'email', find: () => optima.findContractorsByEmail(identity.email) });
   for (const { rule, find } of searches) {
-    const choice = chooseContractor((await find()).filter((c) => fitsIdentity(c, identity)), rule);
+    const choice = chooseContractor(
+      (await find()).filter((c) => fitsIdentity(c, identity)),
+      rule,
+    );
     if (choice.kind === 'ambiguous') throw new NeedsPersonError('ambiguous-contractor', choice.message);
     if (choice.kind === 'one') {
       await optima.linkContractor(identity.linkKey, choice.contractor.id);

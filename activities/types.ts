@@ -8,7 +8,9 @@
 import type { CheckoutForm } from '../domain/allegro';
 import type { LineMatch } from '../domain/draft';
 import type { ContractorRef, DocumentRef, ImportPolicy, ImportStage, Money, OrderRules } from '../domain/types';
+import type { HeldPrice, OfferField } from '../domain/offer-sync';
 import type { OrderTiming } from '../workflows/definitions';
+import type { OfferSyncRulesInput } from '../workflows/offer-sync-definitions';
 
 export type { LineMatch };
 
@@ -47,9 +49,7 @@ export interface OrderActivities {
   /** Re-reads the checkout form (events are only hints). 404: OrderGoneError. */
   fetchOrder(input: OrderRef): Promise<CheckoutForm>;
   /** This order's document, or (merged payment) another one holding its line ids, then linked. */
-  findExistingDocument(
-    input: OrderRef & { lineIds: string[]; totalToPay?: Money },
-  ): Promise<ExistingDocument | null>;
+  findExistingDocument(input: OrderRef & { lineIds: string[]; totalToPay?: Money }): Promise<ExistingDocument | null>;
   matchProducts(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<LineMatch[]>;
   matchContractor(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<ContractorMatch>;
   /** Builds the draft (pure) and writes it with its order link in one transaction. Idempotent. */
@@ -124,4 +124,38 @@ export interface PollerActivities {
   backfillOrders(input: BackfillInput): Promise<{ forms: number; dispatched: number; alreadyDone: number }>;
   /** Orders of the account waiting for a stage, a licence or a person (visibility count). */
   countWaitingOrders(input: { account: string }): Promise<number>;
+}
+
+/** One command's worth of changes: the same value for up to 1000 offers. */
+export interface OfferChangeBatch {
+  account: string;
+  field: OfferField;
+  value: string;
+  offerIds: string[];
+  /** Ours, made by the workflow: a repeat after a lost answer finds the command Allegro registered. */
+  commandId: string;
+}
+
+export interface OfferSyncPlan {
+  batches: Omit<OfferChangeBatch, 'account' | 'commandId'>[];
+  held: HeldPrice[];
+  linkedOffers: number;
+  soldOut: number;
+  missingOnAllegro: number;
+}
+
+export interface OfferBatchOutcome {
+  sent: number;
+  refused: { offerId: string; reason: string }[];
+}
+
+export interface OfferSyncActivities {
+  /** Optima's values against what was last sent (Allegro's own values for offers seen first). */
+  planOfferSync(input: {
+    account: string;
+    rules: OfferSyncRulesInput;
+    approved: Record<string, string>;
+  }): Promise<OfferSyncPlan>;
+  /** Records the values as sent, sends the command, waits for its tasks, records each offer's outcome. */
+  sendOfferChanges(input: OfferChangeBatch): Promise<OfferBatchOutcome>;
 }
