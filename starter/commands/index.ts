@@ -8,6 +8,7 @@ import { mappings } from './mappings';
 import { importNow, pause, reset, resume, start, stop } from './poller';
 import { retry } from './retry';
 import { status } from './status';
+import { syncOffers } from './sync-offers';
 
 export const COMMANDS: CommandSpec[] = [
   auth,
@@ -23,4 +24,5 @@ export const COMMANDS: CommandSpec[] = [
   retry,
   mappings,
   importOffers,
+  syncOffers,
 ];
