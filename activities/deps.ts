@@ -21,6 +21,8 @@ export type AllegroPort = Pick<
   | 'registerOfferCommand'
   | 'offerCommandReport'
   | 'offerCommandTasks'
+  | 'listShipments'
+  | 'addShipment'
 >;
 
 export interface ActivityDeps {

@@ -8,6 +8,7 @@
 import type { CheckoutForm } from '../domain/allegro';
 import type { LineMatch } from '../domain/draft';
 import type { ContractorRef, DocumentRef, ImportPolicy, ImportStage, Money, OrderRules } from '../domain/types';
+import type { FulfilmentRules, FulfilmentStep } from '../domain/fulfilment';
 import type { HeldPrice, OfferField } from '../domain/offer-sync';
 import type { OrderTiming } from '../workflows/definitions';
 import type { OfferSyncRulesInput } from '../workflows/offer-sync-definitions';
@@ -158,4 +159,25 @@ export interface OfferSyncActivities {
   }): Promise<OfferSyncPlan>;
   /** Records the values as sent, sends the command, waits for its tasks, records each offer's outcome. */
   sendOfferChanges(input: OfferChangeBatch): Promise<OfferBatchOutcome>;
+}
+
+export interface FulfilmentActivities {
+  /** Orders whose Optima documents changed after `since`, the steps they ask for, and the next scan's `since`. */
+  scanFulfilment(input: {
+    account: string;
+    since: string;
+    rules: FulfilmentRules;
+  }): Promise<{ steps: FulfilmentStep[]; since: string }>;
+  /** Sets the status when it is a step forward from Allegro's current one, with the form's revision. */
+  setOrderFulfilment(input: { account: string; orderId: string; status: string }): Promise<{
+    from: string;
+    changed: boolean;
+  }>;
+  /** Adds the tracking number unless the order already lists it. */
+  addTrackingNumber(input: {
+    account: string;
+    orderId: string;
+    waybill: string;
+    carrierId: string;
+  }): Promise<{ added: boolean }>;
 }

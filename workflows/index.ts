@@ -2,3 +2,4 @@
 export { importOrder, cancelImportedOrder } from './import-order';
 export { pollAllegroEvents } from './poller';
 export { syncOffers } from './offer-sync';
+export { watchFulfilment } from './fulfilment';

@@ -17,11 +17,13 @@ import type {
   ProductRef,
   StockReceiptDraft,
 } from '../../domain/types';
+import type { OrderDocumentFacts } from '../../domain/fulfilment';
 import type { OfferExportRecord, OfferSource, OfferSourceQuery, SentValue } from '../../domain/offer-sync';
 import { checkConnection, readReferenceData } from './checks';
 import { Contractors } from './contractors';
 import { createDocument } from './documents';
 import type { OptimaDriver } from './driver';
+import { changedOrderDocuments } from './fulfilment';
 import { Ledger } from './ledger';
 import { OfferExports } from './offer-exports';
 import { Products } from './products';
@@ -131,6 +133,10 @@ export class SqlOptimaGateway implements OptimaGateway {
 
   recordSentOfferValues(account: string, records: readonly OfferExportRecord[]): Promise<void> {
     return this.offerExports.record(account, records);
+  }
+
+  readChangedOrderDocuments(account: string, since: string): Promise<OrderDocumentFacts[]> {
+    return changedOrderDocuments(this.session, account, since);
   }
 
   close(): Promise<void> {

@@ -10,6 +10,7 @@ import { CHECK_STATEMENTS } from './checks';
 import { CONTRACTOR_STATEMENTS } from './contractors';
 import { DOCUMENT_ROW_STATEMENTS } from './document-rows';
 import { DOCUMENT_STATEMENTS } from './documents';
+import { FULFILMENT_STATEMENTS } from './fulfilment';
 import { LEDGER_STATEMENTS } from './ledger';
 import { MIGRATION_STATEMENTS } from './migration';
 import { MSSQL_DRIVER_STATEMENTS } from './mssql-driver';
@@ -31,6 +32,7 @@ const GROUPS = [
   DOCUMENT_STATEMENTS,
   DOCUMENT_ROW_STATEMENTS,
   OFFER_EXPORT_STATEMENTS,
+  FULFILMENT_STATEMENTS,
 ] as const;
 
 type Union<T> = T extends readonly (infer G)[] ? G : never;

@@ -6,7 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { parseMinor } from '../../domain/money';
 import { ensureRow, insertRow } from './rows';
-import { sqlDateTime } from './schema';
+import { sqlDateTime, tableInfo } from './schema';
 import { DEMO_OPERATOR, OPENING_STOCK_DATE, productValues, RETAIL_PRICE_NUMBER, seedPrices, TWR_TYP } from './seed';
 
 export interface NewGood {
@@ -77,4 +77,62 @@ export function setRetailPrice(db: Database, productId: number, priceGross: stri
     productId,
     RETAIL_PRICE_NUMBER,
   );
+}
+
+export interface Conversion {
+  /** TrN_NrListuPrzewozowego of the new document; absent: none. */
+  waybill?: string;
+  /** TrN_NrListuPrzewozowegoTypKuriera. */
+  carrierType?: number;
+}
+
+/**
+ * A warehouse person converts a document (an RO) to an invoice (FS), as Optima does: a new
+ * document copying the header, the two linked in CDN.TraNagRelacje; the waybill number written
+ * on the invoice. Returns the invoice's id.
+ */
+export function convertToInvoice(
+  db: Database,
+  documentId: number,
+  conversion: Conversion = {},
+  now = new Date(),
+): number {
+  const source = db.prepare('SELECT * FROM CDN.TraNag WHERE TrN_TrNID = ?').get(documentId) as
+    Record<string, unknown> | undefined;
+  if (!source) throw new Error(`no document ${documentId}`);
+  const ts = sqlDateTime(now);
+  return db.transaction(() => {
+    const last = db.prepare('SELECT MAX(TrN_NumerNr) AS n FROM CDN.TraNag WHERE TrN_TypDokumentu = 302').get() as {
+      n: number | null;
+    };
+    const number = (last.n ?? 0) + 1;
+    // Identity, the import's GUID and computed columns (the full number) are the database's to fill.
+    const computed = new Set(
+      tableInfo('TraNag')
+        .columns.filter((c) => c.computed || c.identity)
+        .map((c) => c.name),
+    );
+    const header = Object.fromEntries(
+      Object.entries(source).filter(([c]) => !computed.has(c) && c !== 'TrN_ImportRowId'),
+    );
+    const invoiceId = insertRow(db, 'TraNag', {
+      ...header,
+      TrN_TypDokumentu: 302,
+      TrN_Rodzaj: 302000,
+      TrN_NumerNr: number,
+      TrN_NumerString: 'FA/@numerS/2026',
+      TrN_NrListuPrzewozowego: conversion.waybill ?? '',
+      TrN_NrListuPrzewozowegoTypKuriera: conversion.carrierType ?? 0,
+      TrN_TS_Zal: ts,
+      TrN_TS_Mod: ts,
+    });
+    insertRow(db, 'TraNagRelacje', {
+      TrR_TrNId: documentId,
+      TrR_TrNTyp: source.TrN_TypDokumentu,
+      TrR_FaId: invoiceId,
+      TrR_FaTyp: 302,
+      TrR_Flaga: 0,
+    });
+    return invoiceId;
+  })();
 }
