@@ -272,6 +272,22 @@ const OfferSyncSchema = z.strictObject({
   priceGuardPercent: z.number().min(0).max(1000).default(30),
 });
 
+const FULFILMENT_STATUS = z.enum(['PROCESSING', 'READY_FOR_SHIPMENT', 'READY_FOR_PICKUP', 'SENT', 'PICKED_UP']);
+
+/** Order status and tracking numbers from Optima's documents to Allegro (issue 13). */
+const FulfilmentSchema = z.strictObject({
+  /** Seconds between scans of Optima's documents changed since the last scan. */
+  everySeconds: z.int().min(5).max(86_400).default(60),
+  /** Allegro status once the order's document moved on (converted to FS/PA, followed by a WZ). */
+  onConverted: FULFILMENT_STATUS.default('READY_FOR_SHIPMENT'),
+  /** Allegro status once a waybill number (TrN_NrListuPrzewozowego) is written. */
+  onWaybill: FULFILMENT_STATUS.default('SENT'),
+  /** TrN_NrListuPrzewozowegoTypKuriera → Allegro carrier id (GET /order/carriers). */
+  carriers: z.array(z.strictObject({ courierType: z.int(), carrierId: text.max(40) })).default([]),
+  /** Carrier of a waybill whose courier type is not mapped. */
+  defaultCarrier: text.max(40).default('OTHER'),
+});
+
 const MetricsSchema = z.strictObject({
   /** `npm run worker` serves Prometheus metrics; false: none. */
   enabled: z.boolean().default(true),
@@ -291,6 +307,7 @@ export const SettingsSchema = z.strictObject({
   import: ImportSchema.prefault({}),
   poller: PollerSchema.prefault({}),
   offerSync: OfferSyncSchema.prefault({}),
+  fulfilment: FulfilmentSchema.prefault({}),
   /** Allegro allows 9,000 requests a minute per user; the worker's limiter uses this. */
   allegroRateLimitPerMinute: z.int().min(1).max(9000).default(9000),
   metrics: MetricsSchema.prefault({}),

@@ -3,6 +3,7 @@ import type { CommandSpec } from '../command';
 import { auth } from './auth';
 import { backfill } from './backfill';
 import { check } from './check';
+import { watchFulfilment } from './fulfilment';
 import { importOffers } from './import-offers';
 import { mappings } from './mappings';
 import { importNow, pause, reset, resume, start, stop } from './poller';
@@ -25,4 +26,5 @@ export const COMMANDS: CommandSpec[] = [
   mappings,
   importOffers,
   syncOffers,
+  watchFulfilment,
 ];
