@@ -121,6 +121,8 @@ export function convertToInvoice(
       TrN_Rodzaj: 302000,
       TrN_NumerNr: number,
       TrN_NumerString: 'FA/@numerS/2026',
+      // The Allegro order id stays on the RO only: one document per order carries it.
+      TrN_NumerObcy: '',
       TrN_NrListuPrzewozowego: conversion.waybill ?? '',
       TrN_NrListuPrzewozowegoTypKuriera: conversion.carrierType ?? 0,
       TrN_TS_Zal: ts,
