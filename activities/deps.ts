@@ -19,6 +19,12 @@ export type AllegroPort = Pick<
   | 'iterateCheckoutForms'
   | 'getProductOffer'
   | 'setFulfillmentStatus'
+  | 'listOffers'
+  | 'registerOfferCommand'
+  | 'offerCommandReport'
+  | 'offerCommandTasks'
+  | 'listShipments'
+  | 'addShipment'
 >;
 
 export interface ActivityDeps {

@@ -9,7 +9,10 @@ import type { CheckoutForm } from '../domain/allegro';
 import type { LineMatch } from '../domain/draft';
 import type { OrderLineMatch } from '../domain/product-sets';
 import type { ContractorRef, DocumentRef, ImportPolicy, ImportStage, Money, OrderRules } from '../domain/types';
+import type { FulfilmentRules, FulfilmentStep } from '../domain/fulfilment';
+import type { HeldPrice, OfferField } from '../domain/offer-sync';
 import type { OrderTiming } from '../workflows/definitions';
+import type { OfferSyncRulesInput } from '../workflows/offer-sync-definitions';
 
 export type { LineMatch };
 
@@ -145,4 +148,59 @@ export interface PollerActivities {
   ): Promise<SweepResult>;
   /** Orders of the account waiting for a stage, a licence or a person (visibility count). */
   countWaitingOrders(input: { account: string }): Promise<number>;
+}
+
+/** One command's worth of changes: the same value for up to 1000 offers. */
+export interface OfferChangeBatch {
+  account: string;
+  field: OfferField;
+  value: string;
+  offerIds: string[];
+  /** Ours, made by the workflow: a repeat after a lost answer finds the command Allegro registered. */
+  commandId: string;
+}
+
+export interface OfferSyncPlan {
+  batches: Omit<OfferChangeBatch, 'account' | 'commandId'>[];
+  held: HeldPrice[];
+  linkedOffers: number;
+  soldOut: number;
+  missingOnAllegro: number;
+}
+
+export interface OfferBatchOutcome {
+  sent: number;
+  refused: { offerId: string; reason: string }[];
+}
+
+export interface OfferSyncActivities {
+  /** Optima's values against what was last sent (Allegro's own values for offers seen first). */
+  planOfferSync(input: {
+    account: string;
+    rules: OfferSyncRulesInput;
+    approved: Record<string, string>;
+  }): Promise<OfferSyncPlan>;
+  /** Records the values as sent, sends the command, waits for its tasks, records each offer's outcome. */
+  sendOfferChanges(input: OfferChangeBatch): Promise<OfferBatchOutcome>;
+}
+
+export interface FulfilmentActivities {
+  /** Orders whose Optima documents changed after `since`, the steps they ask for, and the next scan's `since`. */
+  scanFulfilment(input: {
+    account: string;
+    since: string;
+    rules: FulfilmentRules;
+  }): Promise<{ steps: FulfilmentStep[]; since: string }>;
+  /** Sets the status when it is a step forward from Allegro's current one, with the form's revision. */
+  setOrderFulfilment(input: { account: string; orderId: string; status: string }): Promise<{
+    from: string;
+    changed: boolean;
+  }>;
+  /** Adds the tracking number unless the order already lists it. */
+  addTrackingNumber(input: {
+    account: string;
+    orderId: string;
+    waybill: string;
+    carrierId: string;
+  }): Promise<{ added: boolean }>;
 }

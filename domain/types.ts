@@ -5,6 +5,8 @@
  * Money is always integer minor units (grosze, haléře, euro cents): `Minor`.
  * Nothing here imports Node built-ins, so workflow code may import it.
  */
+import type { OrderDocumentFacts } from './fulfilment';
+import type { OfferExportRecord, OfferSource, OfferSourceQuery, SentValue } from './offer-sync';
 
 /** Integer minor units of a currency (1 PLN = 100). Never a float amount. */
 export type Minor = number;
@@ -320,6 +322,14 @@ export interface OptimaGateway {
   linkOrderToDocument(orderId: string, documentId: number): Promise<void>;
 
   createStockReceipt(draft: StockReceiptDraft): Promise<DocumentRef>;
+
+  /** Stock and price of the products linked to an account's offers (issue 13). */
+  readOfferSources(account: string, query: OfferSourceQuery): Promise<OfferSource[]>;
+  /** What was last sent to the account's offers (or read from Allegro when first seen). */
+  readSentOfferValues(account: string): Promise<SentValue[]>;
+  recordSentOfferValues(account: string, records: readonly OfferExportRecord[]): Promise<void>;
+  /** The account's orders whose documents changed after `since` (TrN_TS_Mod), with every document of each. */
+  readChangedOrderDocuments(account: string, since: string): Promise<OrderDocumentFacts[]>;
 
   close(): Promise<void>;
 }

@@ -2,3 +2,5 @@
 export { importOrder } from './import-order';
 export { cancelImportedOrder, reviewImportedOrder } from './after-import';
 export { pollAllegroEvents } from './poller';
+export { syncOffers } from './offer-sync';
+export { watchFulfilment } from './fulfilment';

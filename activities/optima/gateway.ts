@@ -3,7 +3,7 @@
  * production and the embedded Optima (SQLite) in development and tests. Each aggregate
  * keeps its rules and its statements in its own module; this class only delegates:
  * contractors.ts, products.ts, documents.ts (with numbering.ts, document-rows.ts),
- * stock-receipts.ts, ledger.ts and checks.ts.
+ * stock-receipts.ts, ledger.ts, offer-exports.ts and checks.ts.
  */
 import type {
   ConnectionCheck,
@@ -17,11 +17,15 @@ import type {
   ProductRef,
   StockReceiptDraft,
 } from '../../domain/types';
+import type { OrderDocumentFacts } from '../../domain/fulfilment';
+import type { OfferExportRecord, OfferSource, OfferSourceQuery, SentValue } from '../../domain/offer-sync';
 import { checkConnection, readReferenceData } from './checks';
 import { Contractors } from './contractors';
 import { createDocument } from './documents';
 import type { OptimaDriver } from './driver';
+import { changedOrderDocuments } from './fulfilment';
 import { Ledger } from './ledger';
+import { OfferExports } from './offer-exports';
 import { Products } from './products';
 import { OptimaSession, type GatewayOptions } from './session';
 import { createStockReceipt } from './stock-receipts';
@@ -33,12 +37,14 @@ export class SqlOptimaGateway implements OptimaGateway {
   private readonly contractors: Contractors;
   private readonly products: Products;
   private readonly ledger: Ledger;
+  private readonly offerExports: OfferExports;
 
   constructor(open: () => Promise<OptimaDriver>, options: GatewayOptions) {
     this.session = new OptimaSession(open, options);
     this.contractors = new Contractors(this.session);
     this.products = new Products(this.session);
     this.ledger = new Ledger(this.session);
+    this.offerExports = new OfferExports(this.session);
   }
 
   checkConnection(): Promise<ConnectionCheck[]> {
@@ -119,6 +125,22 @@ export class SqlOptimaGateway implements OptimaGateway {
 
   createStockReceipt(draft: StockReceiptDraft): Promise<DocumentRef> {
     return createStockReceipt(this.session, draft);
+  }
+
+  readOfferSources(account: string, query: OfferSourceQuery): Promise<OfferSource[]> {
+    return this.offerExports.offerSources(account, query);
+  }
+
+  readSentOfferValues(account: string): Promise<SentValue[]> {
+    return this.offerExports.sentValues(account);
+  }
+
+  recordSentOfferValues(account: string, records: readonly OfferExportRecord[]): Promise<void> {
+    return this.offerExports.record(account, records);
+  }
+
+  readChangedOrderDocuments(account: string, since: string): Promise<OrderDocumentFacts[]> {
+    return changedOrderDocuments(this.session, account, since);
   }
 
   close(): Promise<void> {

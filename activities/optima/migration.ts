@@ -64,6 +64,20 @@ export const MIGRATION_STATEMENTS = {
       'OrderId TEXT NOT NULL, CreatedAt TEXT NOT NULL)',
     params: {},
   },
+  // What was last sent to each Allegro offer's stock and price (offer-exports.ts).
+  createOfferExports: {
+    mssql:
+      "IF OBJECT_ID(N'AO.OfferExports', N'U') IS NULL CREATE TABLE AO.OfferExports (" +
+      'Account nvarchar(100) NOT NULL, OfferId varchar(20) NOT NULL, Field varchar(10) NOT NULL, ' +
+      'Value nvarchar(40) NOT NULL, State varchar(10) NOT NULL, Reason nvarchar(1000) NULL, ' +
+      'CommandId varchar(40) NULL, UpdatedAt datetime NOT NULL, ' +
+      'CONSTRAINT PK_AO_OfferExports PRIMARY KEY (Account, OfferId, Field))',
+    sqlite:
+      'CREATE TABLE IF NOT EXISTS AO.OfferExports (Account TEXT NOT NULL, OfferId TEXT NOT NULL, Field TEXT NOT NULL, ' +
+      'Value TEXT NOT NULL, State TEXT NOT NULL, Reason TEXT, CommandId TEXT, UpdatedAt TEXT NOT NULL, ' +
+      'PRIMARY KEY (Account, OfferId, Field))',
+    params: {},
+  },
 } satisfies Record<string, Statement>;
 
 /** In order: the schema before its tables, a table before its index. */

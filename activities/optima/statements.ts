@@ -10,10 +10,12 @@ import { CHECK_STATEMENTS } from './checks';
 import { CONTRACTOR_STATEMENTS } from './contractors';
 import { DOCUMENT_ROW_STATEMENTS } from './document-rows';
 import { DOCUMENT_STATEMENTS } from './documents';
+import { FULFILMENT_STATEMENTS } from './fulfilment';
 import { LEDGER_STATEMENTS } from './ledger';
 import { MIGRATION_STATEMENTS } from './migration';
 import { MSSQL_DRIVER_STATEMENTS } from './mssql-driver';
 import { NUMBERING_STATEMENTS } from './numbering';
+import { OFFER_EXPORT_STATEMENTS } from './offer-exports';
 import { PRODUCT_STATEMENTS } from './products';
 import { SESSION_STATEMENTS } from './session';
 import type { Statement } from './sql';
@@ -29,6 +31,8 @@ const GROUPS = [
   LEDGER_STATEMENTS,
   DOCUMENT_STATEMENTS,
   DOCUMENT_ROW_STATEMENTS,
+  OFFER_EXPORT_STATEMENTS,
+  FULFILMENT_STATEMENTS,
 ] as const;
 
 type Union<T> = T extends readonly (infer G)[] ? G : never;

@@ -291,6 +291,36 @@ const RatesSchema = z.strictObject({
   nbpUrl: z.url().default('https://api.nbp.pl'),
 });
 
+/** Stock and prices from Optima to the linked Allegro offers (issue 13). */
+const OfferSyncSchema = z.strictObject({
+  /** Minutes between runs of the export (and `sync-offers --now` in the CLI). */
+  everyMinutes: z.int().min(1).max(1440).default(15),
+  /** Mag_Symbol of the warehouses whose stock is offered; empty: all warehouses. */
+  warehouses: z.array(text.max(20)).default([]),
+  /** DfC_Lp of the price type sent as the offer price (4 = detaliczna, gross, in the demo company). */
+  priceTypeNumber: z.int().min(1).default(4),
+  /** Added to Optima's gross price on Allegro, in percent (negative: a discount). */
+  markupPercent: z.number().min(-50).max(500).default(0),
+  /** A price change larger than this, in percent, waits for a person's approval. */
+  priceGuardPercent: z.number().min(0).max(1000).default(30),
+});
+
+const FULFILMENT_STATUS = z.enum(['PROCESSING', 'READY_FOR_SHIPMENT', 'READY_FOR_PICKUP', 'SENT', 'PICKED_UP']);
+
+/** Order status and tracking numbers from Optima's documents to Allegro (issue 13). */
+const FulfilmentSchema = z.strictObject({
+  /** Seconds between scans of Optima's documents changed since the last scan. */
+  everySeconds: z.int().min(5).max(86_400).default(60),
+  /** Allegro status once the order's document moved on (converted to FS/PA, followed by a WZ). */
+  onConverted: FULFILMENT_STATUS.default('READY_FOR_SHIPMENT'),
+  /** Allegro status once a waybill number (TrN_NrListuPrzewozowego) is written. */
+  onWaybill: FULFILMENT_STATUS.default('SENT'),
+  /** TrN_NrListuPrzewozowegoTypKuriera → Allegro carrier id (GET /order/carriers). */
+  carriers: z.array(z.strictObject({ courierType: z.int(), carrierId: text.max(40) })).default([]),
+  /** Carrier of a waybill whose courier type is not mapped. */
+  defaultCarrier: text.max(40).default('OTHER'),
+});
+
 const MetricsSchema = z.strictObject({
   /** `npm run worker` serves Prometheus metrics; false: none. */
   enabled: z.boolean().default(true),
@@ -310,6 +340,8 @@ export const SettingsSchema = z.strictObject({
   import: ImportSchema.prefault({}),
   poller: PollerSchema.prefault({}),
   rates: RatesSchema.prefault({}),
+  offerSync: OfferSyncSchema.prefault({}),
+  fulfilment: FulfilmentSchema.prefault({}),
   /** Allegro allows 9,000 requests a minute per user; the worker's limiter uses this. */
   allegroRateLimitPerMinute: z.int().min(1).max(9000).default(9000),
   metrics: MetricsSchema.prefault({}),

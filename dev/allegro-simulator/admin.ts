@@ -1,6 +1,9 @@
 /** The simulator's admin: what tests, the demo and the benchmark do to it (in-process). */
 import type { SimulatorAdmin } from './api';
+import type { OfferCommands } from './commands';
 import type { OAuthServer } from './oauth';
+import type { OfferCatalogue } from './offers';
+import type { ShipmentBook } from './shipments';
 import type { OrderStore } from './store';
 import type { Traffic } from './traffic';
 
@@ -12,11 +15,14 @@ const toDate = (d: Date | string) => {
 
 export function createAdmin(sim: {
   store: OrderStore;
+  offers: OfferCatalogue;
+  commands: OfferCommands;
+  shipments: ShipmentBook;
   oauth: OAuthServer;
   traffic: Traffic;
   nowMs: () => number;
 }): SimulatorAdmin {
-  const { store, oauth, traffic, nowMs } = sim;
+  const { store, offers, commands, shipments, oauth, traffic, nowMs } = sim;
   let stream: NodeJS.Timeout | undefined;
   /** OAuth's lifetime totals at the last resetStats(). */
   let oauthBaseline = { refreshes: 0, tokensIssued: 0 };
@@ -86,6 +92,8 @@ export function createAdmin(sim: {
       faultsInjected: traffic.counters.faultsInjected,
       orders: store.orderCount,
       events: store.eventCount,
+      offerChanges: { ...commands.applied },
+      shipmentsAdded: shipments.added,
     }),
     resetStats() {
       traffic.resetCounters();
@@ -96,6 +104,10 @@ export function createAdmin(sim: {
       return form && structuredClone(form);
     },
     listOrderIds: () => store.orderIds(),
+    addOffers: (n) => offers.addOffers(n),
+    getOffer: (offerId) => offers.current(offerId),
+    refuseOfferChanges: (offerId, reason) => offers.refuseChanges(offerId, reason),
+    getShipments: (orderId) => structuredClone(shipments.list(orderId)),
   };
   return admin;
 }

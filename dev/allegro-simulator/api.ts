@@ -1,5 +1,7 @@
 /** The simulator's public types: what tests, the demo and the benchmark hold and call. */
+import type { AddedOffer } from './offers';
 import type { FormStage, FormStatus, OrderSpec, WireCheckoutForm } from './orders';
+import type { Shipment } from './shipments';
 
 export interface SimulatorOptions {
   seed?: number;
@@ -36,6 +38,11 @@ export interface FaultSpec {
   reset?: boolean;
   /** Hold the request first ("slow" mode); with no status or reset it is then served normally. */
   delayMs?: number;
+  /**
+   * Serve the request first (its change is made), then fail the answer with `status` or
+   * `reset`: the answer is lost mid-command, as when a connection drops after Allegro acted.
+   */
+  afterServing?: boolean;
 }
 
 export interface AddOrdersOptions extends Omit<OrderSpec, 'status' | 'occurredAt'> {
@@ -56,6 +63,10 @@ export interface SimulatorStats {
   faultsInjected: number;
   orders: number;
   events: number;
+  /** Offer changes made by quantity and by price commands (successful tasks only). */
+  offerChanges: { quantity: number; price: number };
+  /** Tracking numbers added through the API. */
+  shipmentsAdded: number;
 }
 
 export interface SimulatorAdmin {
@@ -88,6 +99,13 @@ export interface SimulatorAdmin {
   resetStats(): void;
   getOrder(id: string): WireCheckoutForm | undefined;
   listOrderIds(): string[];
+  /** `n` more active offers of the seller (beyond dev/catalogue.ts). */
+  addOffers(n: number): AddedOffer[];
+  /** An offer's stock and base price (PLN) now; undefined for an unknown offer. */
+  getOffer(offerId: string): { stock: number; priceGross: string } | undefined;
+  /** Every change command of this offer fails with `reason` from now on; null lifts it. */
+  refuseOfferChanges(offerId: string, reason: string | null): void;
+  getShipments(orderId: string): Shipment[] | undefined;
 }
 
 export interface AllegroSimulator {

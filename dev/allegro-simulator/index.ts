@@ -9,10 +9,12 @@
 import { DEMO_SELLER } from '../catalogue';
 import { createAdmin } from './admin';
 import type { AllegroSimulator, SimulatorOptions } from './api';
+import { OfferCommands } from './commands';
 import { OAuthServer } from './oauth';
 import { OfferCatalogue } from './offers';
 import type { SimulatorContext } from './routes';
 import { listen } from './server';
+import { ShipmentBook } from './shipments';
 import { OrderStore } from './store';
 import { Traffic } from './traffic';
 
@@ -26,6 +28,8 @@ export type {
 } from './api';
 export type { BuyerKind, FormStatus, MarketplaceId, OrderSpec, WireCheckoutForm } from './orders';
 export type { WireEvent } from './store';
+export type { AddedOffer } from './offers';
+export type { Shipment } from './shipments';
 
 export async function startAllegroSimulator(opts: SimulatorOptions = {}): Promise<AllegroSimulator> {
   const seed = opts.seed ?? 1;
@@ -44,12 +48,17 @@ export async function startAllegroSimulator(opts: SimulatorOptions = {}): Promis
     now: nowMs,
   });
   const traffic = new Traffic(opts.latencyMs ?? 0, opts.rateLimitPerMinute ?? null);
-  const admin = createAdmin({ store, oauth, traffic, nowMs });
+  const offers = new OfferCatalogue(seed);
+  const commands = new OfferCommands(offers, nowMs);
+  const shipments = new ShipmentBook(store, nowMs);
+  const admin = createAdmin({ store, offers, commands, shipments, oauth, traffic, nowMs });
 
   let baseUrl = '';
   const context: SimulatorContext = {
     store,
-    offers: new OfferCatalogue(seed),
+    offers,
+    commands,
+    shipments,
     oauth,
     verificationUri: () => `${baseUrl}/skojarz-aplikacje`,
   };

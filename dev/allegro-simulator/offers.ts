@@ -3,7 +3,7 @@
  * Allegro's answers (examples/product-offer.sandbox.json): the EAN travels as the
  * product parameter "EAN (GTIN)", the seller's signature as `external.id`.
  */
-import { parseMinor } from '../../domain/money';
+import { formatMinor, parseMinor } from '../../domain/money';
 import {
   DEMO_DELIVERY_METHODS,
   DEMO_OFFERS,
@@ -18,7 +18,7 @@ import { Rng } from './rng';
 
 const OFFER_STREAM = 0x7ffd0000;
 const FOREIGN: readonly MarketplaceId[] = ['allegro-cz', 'allegro-sk', 'allegro-hu'];
-const CURRENCY: Record<MarketplaceId, string> = {
+export const CURRENCY: Record<MarketplaceId, string> = {
   'allegro-pl': 'PLN',
   'allegro-cz': 'CZK',
   'allegro-sk': 'EUR',
@@ -43,24 +43,102 @@ export interface OfferListingQuery {
   limit: number;
 }
 
+/** An offer the simulator adds beyond the demo catalogue (admin.addOffers), e.g. for a 1,000-offer sync. */
+export interface AddedOffer {
+  offerId: string;
+  name: string;
+  externalId: string;
+  priceGross: string;
+  stock: number;
+}
+
+/** Offer ids of added offers start here, far from the catalogue's. */
+const ADDED_OFFER_BASE = 18_000_000_000;
+
 export class OfferCatalogue {
+  /** The seller's offers as they are now: stock and base price change through the commands (commands.ts). */
   private readonly byId = new Map<string, DemoOffer>();
   private readonly ids = new Map<string, OfferIds>();
+  /** Prices set on an additional marketplace (minor units), by offer id and marketplace. */
+  private readonly foreignPrices = new Map<string, number>();
+  /** Offers Allegro refuses to change, with its reason (admin.refuseOfferChanges). */
+  private readonly refusals = new Map<string, string>();
   private readonly afterSales: { impliedWarranty: { id: string }; returnPolicy: { id: string }; warranty: null };
+  private readonly shippingRatesId: string;
 
-  constructor(seed: number) {
+  constructor(private readonly seed: number) {
     const shared = new Rng(seed, OFFER_STREAM);
     this.afterSales = { impliedWarranty: { id: shared.uuid() }, returnPolicy: { id: shared.uuid() }, warranty: null };
-    const shippingRatesId = shared.uuid();
-    DEMO_OFFERS.forEach((offer, i) => {
-      const rng = new Rng(seed, OFFER_STREAM + 1 + i);
-      this.byId.set(offer.offerId, offer);
-      this.ids.set(offer.offerId, {
-        categoryId: String(rng.int(250, 320000)),
-        shippingRatesId,
-        imageUrl: `https://a.allegroimg.com/original/${rng.hex(6)}/${rng.hex(28)}`,
-      });
+    this.shippingRatesId = shared.uuid();
+    DEMO_OFFERS.forEach((offer) => this.register({ ...offer }));
+  }
+
+  private register(offer: DemoOffer): void {
+    const rng = new Rng(this.seed, OFFER_STREAM + 1 + this.byId.size);
+    this.byId.set(offer.offerId, offer);
+    this.ids.set(offer.offerId, {
+      categoryId: String(rng.int(250, 320000)),
+      shippingRatesId: this.shippingRatesId,
+      imageUrl: `https://a.allegroimg.com/original/${rng.hex(6)}/${rng.hex(28)}`,
     });
+  }
+
+  /** `n` more active offers with deterministic prices and stock. */
+  addOffers(n: number): AddedOffer[] {
+    const added: AddedOffer[] = [];
+    for (let i = 0; i < n; i++) {
+      const seq = this.byId.size + 1;
+      const rng = new Rng(this.seed, OFFER_STREAM + 0x8000 + seq);
+      const offer: AddedOffer = {
+        offerId: String(ADDED_OFFER_BASE + seq),
+        name: `Produkt symulatora nr ${seq}`,
+        externalId: `SIM-${seq}`,
+        priceGross: formatMinor(rng.int(500, 50_000)),
+        stock: rng.int(1, 500),
+      };
+      this.register({ ...offer, ean: null, vatRate: 23, optimaMatch: 'code', optimaCode: offer.externalId });
+      added.push(offer);
+    }
+    return added;
+  }
+
+  has(offerId: string): boolean {
+    return this.byId.has(offerId);
+  }
+
+  /** Stock and base price (PLN) now, or undefined for an unknown offer. */
+  current(offerId: string): { stock: number; priceGross: string } | undefined {
+    const offer = this.byId.get(offerId);
+    return offer && { stock: offer.stock, priceGross: offer.priceGross };
+  }
+
+  setStock(offerId: string, stock: number): void {
+    (this.byId.get(offerId) as DemoOffer).stock = stock;
+  }
+
+  /** The price on a marketplace (minor units), base or additional. */
+  priceMinor(offerId: string, marketplace: MarketplaceId): number {
+    const offer = this.byId.get(offerId) as DemoOffer;
+    if (marketplace === 'allegro-pl') return parseMinor(offer.priceGross);
+    return (
+      this.foreignPrices.get(`${offerId}/${marketplace}`) ??
+      priceOnMarketplace(parseMinor(offer.priceGross), marketplace)
+    );
+  }
+
+  setPrice(offerId: string, marketplace: MarketplaceId, minor: number): void {
+    if (marketplace === 'allegro-pl') (this.byId.get(offerId) as DemoOffer).priceGross = formatMinor(minor);
+    else this.foreignPrices.set(`${offerId}/${marketplace}`, minor);
+  }
+
+  /** From now on every change of this offer fails with `reason` (as Allegro refuses e.g. a banned offer); null lifts it. */
+  refuseChanges(offerId: string, reason: string | null): void {
+    if (reason === null) this.refusals.delete(offerId);
+    else this.refusals.set(offerId, reason);
+  }
+
+  refusal(offerId: string): string | undefined {
+    return this.refusals.get(offerId);
   }
 
   /** One element of an offer's `productSet`: a catalogue product with its EAN parameter. */
@@ -163,7 +241,7 @@ export class OfferCatalogue {
   /** GET /sale/offers: the seller's listing, paged; no EAN here (as on Allegro). */
   listing(q: OfferListingQuery): { offers: Record<string, unknown>[]; count: number; totalCount: number } {
     const name = q.name?.toLocaleLowerCase('pl');
-    const matching = DEMO_OFFERS.filter(
+    const matching = [...this.byId.values()].filter(
       (o) =>
         (!q.offerIds || q.offerIds.includes(o.offerId)) &&
         (!q.externalIds || (o.externalId !== null && q.externalIds.includes(o.externalId))) &&
@@ -213,7 +291,7 @@ export class OfferCatalogue {
   }
 
   private priceOn(offer: DemoOffer, marketplace: MarketplaceId) {
-    return price(priceOnMarketplace(parseMinor(offer.priceGross), marketplace), CURRENCY[marketplace]);
+    return price(this.priceMinor(offer.offerId, marketplace), CURRENCY[marketplace]);
   }
 }
 

@@ -70,6 +70,8 @@ interface DeliveryTime {
   dispatch: { from: string; to: string };
 }
 
+export type LineItemsSent = 'NONE' | 'SOME' | 'ALL';
+
 export interface WireCheckoutForm {
   id: string;
   messageToSeller: string | null;
@@ -96,7 +98,11 @@ export interface WireCheckoutForm {
     features: string[];
   } | null;
   status: FormStatus;
-  fulfillment: { status: string; provider: { id: 'SELLER' | 'ALLEGRO' }; shipmentSummary: { lineItemsSent: 'NONE' } };
+  fulfillment: {
+    status: string;
+    provider: { id: 'SELLER' | 'ALLEGRO' };
+    shipmentSummary: { lineItemsSent: LineItemsSent };
+  };
   delivery: {
     address:
       | (Address & {
@@ -202,6 +208,8 @@ export interface SimOrder {
   fulfillmentStatus: string;
   fulfillmentChanges: number;
   oneFulfillment: boolean;
+  /** Line items in a shipment with a tracking number (shipments.ts). */
+  lineItemsSent?: LineItemsSent;
   revision: string;
   updatedAt: number;
 }
@@ -587,7 +595,7 @@ export function renderForm(order: SimOrder): WireCheckoutForm {
     fulfillment: {
       status: order.fulfillmentStatus,
       provider: { id: order.oneFulfillment ? 'ALLEGRO' : 'SELLER' },
-      shipmentSummary: { lineItemsSent: 'NONE' },
+      shipmentSummary: { lineItemsSent: order.lineItemsSent ?? 'NONE' },
     },
     delivery: filled
       ? {

@@ -79,12 +79,14 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, parts
   const fault = parts.traffic.takeFault(method, url.pathname);
   if (fault?.delayMs) await sleep(fault.delayMs);
   if (parts.traffic.latencyMs > 0) await sleep(parts.traffic.latencyMs);
-  if (fault?.reset) {
-    req.socket.destroy();
-    return;
-  }
-  if (fault?.status !== undefined)
-    return send(res, { status: fault.status, body: fault.body ?? faultBody(fault.status) }, PUBLIC_V1);
+  const failAnswer = (): boolean => {
+    if (fault?.reset) req.socket.destroy();
+    else if (fault?.status !== undefined)
+      send(res, { status: fault.status, body: fault.body ?? faultBody(fault.status) }, PUBLIC_V1);
+    else return false;
+    return true;
+  };
+  if (!fault?.afterServing && failAnswer()) return;
   if (!matched) return send(res, notFound(), PUBLIC_V1);
   const { route, rawParams } = matched;
   if (route.kind === 'api') {
@@ -93,6 +95,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, parts
   }
   const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, decodeURIComponent(v)]));
   const answer = route.handle({ method, url, headers: req.headers, body, params }, parts.context);
+  if (fault?.afterServing && failAnswer()) return;
   send(res, answer, route.kind === 'api' ? PUBLIC_V1 : OAUTH_JSON);
 }
 

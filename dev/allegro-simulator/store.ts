@@ -305,6 +305,20 @@ export class OrderStore {
     return 'ok';
   }
 
+  /** The line item ids of an order, or undefined when there is no such order. */
+  lineItemIds(id: string): string[] | undefined {
+    return this.entries.get(id)?.order.lines.map((l) => l.id);
+  }
+
+  /** Shipments now cover these line items: the form's shipmentSummary says so. */
+  markSent(id: string, lineIds: ReadonlySet<string>): void {
+    const { order } = this.entry(id);
+    const sent = order.lines.filter((l) => lineIds.has(l.id)).length;
+    order.lineItemsSent = sent === 0 ? 'NONE' : sent === order.lines.length ? 'ALL' : 'SOME';
+    order.updatedAt = this.now();
+    this.rerender(order);
+  }
+
   listForms(q: FormQuery): { forms: WireCheckoutForm[]; totalCount: number } {
     const matches: SimOrder[] = [];
     for (const { order, form } of this.entries.values()) {

@@ -37,6 +37,7 @@ export {
 } from './schema';
 export { ensureRow, insertRow } from './rows';
 export * from './seed';
+export * from './warehouse';
 
 /** How long a connection waits for another one's lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;

@@ -167,7 +167,7 @@ const OPTIMA_NAMES: Record<string, string> = {
 const IN_STORE_EAN: Record<string, string> = { 'MAK-ZYT-1': '2000000000015' };
 
 /** Fixed date of the opening stock rows (TwI_Data), so that reseeding finds them. */
-const OPENING_STOCK_DATE = '2025-01-01 00:00:00';
+export const OPENING_STOCK_DATE = '2025-01-01 00:00:00';
 
 export interface CompanySeedIds {
   warehouses: Record<string, number>;
@@ -200,7 +200,7 @@ function purchaseNet(retailNet: Minor): Minor {
 }
 
 /** Price rows for every price type: purchase 60 %, wholesale 85 % / 80 % of the retail net. */
-function seedPrices(db: Database, productId: number, gross: Minor, vatRate: number): void {
+export function seedPrices(db: Database, productId: number, gross: Minor, vatRate: number): void {
   const net = netOf(gross, vatRate);
   const values: Record<number, Minor> = {
     1: purchaseNet(net),
@@ -223,7 +223,7 @@ function seedPrices(db: Database, productId: number, gross: Minor, vatRate: numb
   }
 }
 
-function productValues(
+export function productValues(
   code: string,
   name: string,
   ean: string,

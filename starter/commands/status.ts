@@ -3,6 +3,7 @@ import { ORDER_STATUSES, type OrderStatus } from '../../domain/types';
 import type { PollerStatus } from '../../workflows/definitions';
 import { EXIT, flag, positiveIntOption, TOOL, type CommandSpec } from '../command';
 import { renderTable } from '../output';
+import { printOfferSync, queryOfferSync } from './sync-offers';
 import {
   countOrders,
   describePoller,
@@ -85,6 +86,13 @@ export const status: CommandSpec = {
     if (report.poller.status) for (const line of pollerStatusLines(report.poller.status, new Date())) ctx.out(line);
     if (report.poller.error) ctx.out(`  status query failed: ${report.poller.error}`);
     if (poller.execution !== 'RUNNING') ctx.out(`  start it with '${TOOL} start'`);
+
+    const offerSync = await queryOfferSync(client, account).catch(() => undefined);
+    ctx.out('');
+    if (offerSync) {
+      ctx.out(`Stock and price export of "${account}":`);
+      printOfferSync(ctx, offerSync);
+    } else ctx.out(`Stock and price export: not running (start it with '${TOOL} sync-offers')`);
 
     ctx.out('');
     ctx.out(`Orders of account "${account}" (Temporal visibility):`);

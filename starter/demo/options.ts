@@ -21,28 +21,30 @@ export const DEMO_DEFAULTS = { uiPort: 8233, dataDir: '.data', rate: 1.5, backlo
 
 /** The demo's options; its --help is generated from them. */
 function demoCommand(): Command {
-  return new Command('npm start')
-    .usage('[-- options]')
-    .description(
-      'Runs the whole integrator on one machine: a Temporal dev server with its Web UI, the Allegro simulator with ' +
-        'orders that keep arriving, the embedded Optima, the worker and the poller.\n' +
-        'Ctrl-C stops everything; starting again goes on where it stopped.',
-    )
-    .helpOption(false)
-    .option(
-      '--settings <FILE>',
-      'run against the real Allegro and Optima of this settings file instead (no simulator, no embedded Optima; ' +
-        'a local Temporal dev server only when the settings name a local address where nothing listens)',
-    )
-    .option('--ui-port <N>', `Web UI port of the dev server the demo starts (default ${DEMO_DEFAULTS.uiPort})`)
-    .option('--data-dir <DIR>', `where state is kept (default ${DEMO_DEFAULTS.dataDir})`)
-    .option('--rate <N>', `new simulated orders per second (default ${DEMO_DEFAULTS.rate}; 0: none)`)
-    .option('--duration <S>', 'stop by itself after S seconds')
-    // A plain option, not commander's help: parseDemoArgs reports it and demo.ts prints DEMO_USAGE.
-    .option('-h, --help', 'this text')
-    .exitOverride()
-    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
-    .configureHelp({ helpWidth: 100, optionTerm: (option) => option.flags.replace(/ <([^>]+)>$/, ' $1') });
+  return (
+    new Command('npm start')
+      .usage('[-- options]')
+      .description(
+        'Runs the whole integrator on one machine: a Temporal dev server with its Web UI, the Allegro simulator with ' +
+          'orders that keep arriving, the embedded Optima, the worker and the poller.\n' +
+          'Ctrl-C stops everything; starting again goes on where it stopped.',
+      )
+      .helpOption(false)
+      .option(
+        '--settings <FILE>',
+        'run against the real Allegro and Optima of this settings file instead (no simulator, no embedded Optima; ' +
+          'a local Temporal dev server only when the settings name a local address where nothing listens)',
+      )
+      .option('--ui-port <N>', `Web UI port of the dev server the demo starts (default ${DEMO_DEFAULTS.uiPort})`)
+      .option('--data-dir <DIR>', `where state is kept (default ${DEMO_DEFAULTS.dataDir})`)
+      .option('--rate <N>', `new simulated orders per second (default ${DEMO_DEFAULTS.rate}; 0: none)`)
+      .option('--duration <S>', 'stop by itself after S seconds')
+      // A plain option, not commander's help: parseDemoArgs reports it and demo.ts prints DEMO_USAGE.
+      .option('-h, --help', 'this text')
+      .exitOverride()
+      .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
+      .configureHelp({ helpWidth: 100, optionTerm: (option) => option.flags.replace(/ <([^>]+)>$/, ' $1') })
+  );
 }
 
 export const DEMO_USAGE = demoCommand().helpInformation();

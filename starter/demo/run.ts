@@ -12,6 +12,7 @@ import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { FileTokenStore } from '../../activities/allegro/token-store';
 import { loadSettings, SETTINGS_FILE_ENV, type Settings } from '../../config/settings';
 import { pollerInputByReference } from '../commands/poller';
+import { ensureWriteBack, startBackOffice } from './back-office';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
 import { startNbpStandIn } from '../../dev/nbp-rates';
@@ -264,7 +265,16 @@ export async function runDemo(options: DemoOptions, io: DemoIo, signal: AbortSig
     for (const account of accounts) {
       const initialSync = allegro?.initialSync ?? settings.import.initialSync;
       say(`  Poller     ${await ensurePoller(client, settings, account, initialSync)}`);
+      await ensureWriteBack(client, settings, account);
     }
+    say(
+      '  Back       stock and prices to the offers (offer-sync:<account>), status and tracking (fulfilment:<account>)',
+    );
+    const backOffice =
+      allegro && settings.optima.kind === 'embedded' && settings.optima.file
+        ? startBackOffice({ file: settings.optima.file, client, accounts })
+        : undefined;
+    if (backOffice) cleanup.push({ name: 'the back office', run: async () => backOffice.stop() });
     if (temporal.uiUrl) {
       say(`  Web UI     ${temporal.uiUrl}`);
       say(
@@ -312,6 +322,15 @@ export async function runDemo(options: DemoOptions, io: DemoIo, signal: AbortSig
       `Stopped after ${result.seconds} s. Imported this run: ${result.importedThisRun}` +
       `${result.importedFirstMinute !== undefined ? ` (first minute: ${result.importedFirstMinute})` : ''}; imported in total: ${result.imported}.`;
     io.stdout.write(`${summary}\n`);
+    if (sim && backOffice) {
+      const stats = sim.simulator.admin.stats();
+      const office = backOffice.stats();
+      io.stdout.write(
+        `Back to Allegro: ${stats.offerChanges.quantity} stock and ${stats.offerChanges.price} price changes sent to offers; ` +
+          `${stats.requests['PUT /order/checkout-forms/{id}/fulfillment'] ?? 0} statuses set and ${stats.shipmentsAdded} ` +
+          `tracking numbers added (${office.converted} ROs converted, ${office.stockChanges} stock changes in Optima).\n`,
+      );
+    }
     return result;
   } finally {
     await stopAll();

@@ -30,6 +30,12 @@ export function api(sim: AllegroSimulator, token: string, extra: Record<string, 
         headers: { ...headers, 'Content-Type': contentType },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
+    post: <T = unknown>(path: string, body: unknown, contentType = PUBLIC_V1) =>
+      request<T>(`${sim.url}${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': contentType },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
   };
 }
 

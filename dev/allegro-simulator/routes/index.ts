@@ -5,12 +5,21 @@
 import { checkoutFormRoutes } from './checkout-forms';
 import { eventRoutes } from './events';
 import { oauthRoutes } from './oauth';
+import { offerCommandRoutes } from './offer-commands';
 import { offerRoutes } from './offers';
 import type { Route } from './route';
+import { shipmentRoutes } from './shipments';
 
 export type { Route, RouteRequest, SimulatorContext } from './route';
 
-const ROUTES: readonly Route[] = [...eventRoutes, ...checkoutFormRoutes, ...offerRoutes, ...oauthRoutes];
+const ROUTES: readonly Route[] = [
+  ...eventRoutes,
+  ...checkoutFormRoutes,
+  ...shipmentRoutes,
+  ...offerRoutes,
+  ...offerCommandRoutes,
+  ...oauthRoutes,
+];
 
 export interface MatchedRoute {
   route: Route;

@@ -4,13 +4,17 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Answer } from '../answers';
+import type { OfferCommands } from '../commands';
 import type { OAuthServer } from '../oauth';
 import type { OfferCatalogue } from '../offers';
+import type { ShipmentBook } from '../shipments';
 import type { OrderStore } from '../store';
 
 export interface SimulatorContext {
   store: OrderStore;
   offers: OfferCatalogue;
+  commands: OfferCommands;
+  shipments: ShipmentBook;
   oauth: OAuthServer;
   /** The approval page's address: known once the server listens. */
   verificationUri(): string;
