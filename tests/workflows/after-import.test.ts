@@ -3,20 +3,19 @@
  * stall the poller, a cancellation Allegro has not applied yet is re-checked, and the sweep
  * re-reads orders changed on Allegro after their import.
  */
-import type { WorkflowHandle } from '@temporalio/client';
-import {
-  cancelOrderWorkflowId,
-  orderProgressQuery,
-  orderWorkflowId,
-  pollerStatusQuery,
-  pollerWorkflowId,
-  type PollerInput,
-  type PollerStatus,
-} from '../../workflows/definitions';
+import { cancelOrderWorkflowId, orderProgressQuery, orderWorkflowId } from '../../workflows/definitions';
 import { cancelImportedOrder } from '../../workflows/after-import';
 import { importOrder } from '../../workflows/import-order';
-import { pollAllegroEvents } from '../../workflows/poller';
-import { documentsOf, eventually, replayRunsOfThisFile, startEnv, testPolicy, type TestEnv } from './env';
+import {
+  documentsOf,
+  eventually,
+  replayRunsOfThisFile,
+  startEnv,
+  startPoller,
+  statusWhen,
+  testPolicy,
+  type TestEnv,
+} from './env';
 
 let env: TestEnv;
 beforeEach(async () => {
@@ -26,30 +25,6 @@ afterEach(async () => {
   await env.close();
 });
 
-async function startPoller(input: Partial<PollerInput> = {}): Promise<WorkflowHandle<typeof pollAllegroEvents>> {
-  return env.client.workflow.start(pollAllegroEvents, {
-    taskQueue: env.taskQueue,
-    workflowId: pollerWorkflowId(env.account),
-    args: [
-      {
-        account: env.account,
-        policy: env.policy,
-        schedule: { kind: 'interval', seconds: 1 },
-        pageSize: 100,
-        initialSync: 'now',
-        ...input,
-      },
-    ],
-  });
-}
-
-function statusWhen(poller: WorkflowHandle, test: (s: PollerStatus) => boolean, what: string): Promise<PollerStatus> {
-  return eventually(async () => {
-    const status = await poller.query(pollerStatusQuery);
-    return test(status) ? status : undefined;
-  }, what);
-}
-
 async function imported(orderId: string) {
   const handle = env.client.workflow.getHandle<typeof importOrder>(orderWorkflowId(env.account, orderId));
   return eventually(async () => handle.result(), `order ${orderId} to finish`);
@@ -57,7 +32,7 @@ async function imported(orderId: string) {
 
 describe('the poller and a malformed event', () => {
   test('an event without `type` is skipped with its id and reason; the orders around it are imported', async () => {
-    const poller = await startPoller();
+    const poller = await startPoller(env);
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     await poller.signal('pause');
     const before = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
@@ -84,7 +59,7 @@ describe('a cancellation Allegro has not applied yet', () => {
   }
 
   test('is re-checked until the form reads CANCELLED, then the document is annotated', async () => {
-    const poller = await startPoller({ orderTiming: { waitingRecheckSeconds: 1 } });
+    const poller = await startPoller(env, { orderTiming: { waitingRecheckSeconds: 1 } });
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     const result = await imported(orderId);
@@ -108,7 +83,7 @@ describe('a cancellation Allegro has not applied yet', () => {
   });
 
   test('a cancel workflow that gave up does not make a later cancel event count as done', async () => {
-    const poller = await startPoller({ orderTiming: { waitingRecheckSeconds: 1, cancelRecheckForSeconds: 1 } });
+    const poller = await startPoller(env, { orderTiming: { waitingRecheckSeconds: 1, cancelRecheckForSeconds: 1 } });
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
@@ -130,7 +105,7 @@ describe('a cancellation Allegro has not applied yet', () => {
 
 describe('the sweep', () => {
   test('a delivery address changed after the document, with no event: a note on the document, nothing edited', async () => {
-    const poller = await startPoller({ sweepEverySeconds: 1 });
+    const poller = await startPoller(env, { sweepEverySeconds: 1 });
     await statusWhen(poller, (s) => s.lastSweepAt != null, 'the sweep to start its clock');
     const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     expect(await imported(orderId)).toMatchObject({ status: 'Imported', revision: expect.any(String) });
@@ -153,7 +128,7 @@ describe('the sweep', () => {
 
   test('cancelled with no event, and returned: cancelled as configured (cancelledAfterDocument = cancel)', async () => {
     const policy = testPolicy({ cancelledAfterDocument: 'cancel' });
-    const poller = await startPoller({ sweepEverySeconds: 1, policy });
+    const poller = await startPoller(env, { sweepEverySeconds: 1, policy });
     await statusWhen(poller, (s) => s.lastSweepAt != null, 'the sweep to start its clock');
     const [cancelled, returned, untouched] = env.simulator.admin.addOrders(3, { status: 'READY_FOR_PROCESSING' });
     for (const id of [cancelled, returned, untouched]) expect(await imported(id)).toMatchObject({ status: 'Imported' });

@@ -19,7 +19,15 @@ import { sqliteDriver } from '../../dev/embedded-optima/driver';
 import type { ImportPolicy } from '../../domain/types';
 import { policySource } from '../../worker/settings-source';
 import { startWorker, type RunningWorker } from '../../worker/start';
-import { orderProgressQuery, type OrderProgress } from '../../workflows/definitions';
+import {
+  orderProgressQuery,
+  pollerStatusQuery,
+  pollerWorkflowId,
+  type OrderProgress,
+  type PollerInput,
+  type PollerStatus,
+} from '../../workflows/definitions';
+import { pollAllegroEvents } from '../../workflows/poller';
 import { testClient, testDataConverter, testNamespace, testNativeConnection, uniqueName } from '../harness/temporal';
 
 const testDataConverterOption = () => {
@@ -225,6 +233,39 @@ export function progressWhen(
   return eventually(async () => {
     const progress = await handle.query(orderProgressQuery);
     return test(progress) ? progress : undefined;
+  }, what);
+}
+
+/** The account's poller on the test's queue: a 1 s interval from now, unless `input` says otherwise. */
+export function startPoller(
+  env: TestEnv,
+  input: Partial<PollerInput> = {},
+): Promise<WorkflowHandle<typeof pollAllegroEvents>> {
+  return env.client.workflow.start(pollAllegroEvents, {
+    taskQueue: env.taskQueue,
+    workflowId: pollerWorkflowId(env.account),
+    args: [
+      {
+        account: env.account,
+        policy: env.policy,
+        schedule: { kind: 'interval', seconds: 1 },
+        pageSize: 100,
+        initialSync: 'now',
+        ...input,
+      },
+    ],
+  });
+}
+
+/** Waits until the poller's status satisfies `test`, and returns it. */
+export function statusWhen(
+  poller: WorkflowHandle,
+  test: (s: PollerStatus) => boolean,
+  what: string,
+): Promise<PollerStatus> {
+  return eventually(async () => {
+    const status = await poller.query(pollerStatusQuery);
+    return test(status) ? status : undefined;
   }, what);
 }
 

@@ -14,12 +14,18 @@ import {
   pollerWorkflowId,
   resetUpdate,
   resumeSignal,
-  type PollerInput,
-  type PollerStatus,
 } from '../../workflows/definitions';
 import { importOrder } from '../../workflows/import-order';
-import { pollAllegroEvents } from '../../workflows/poller';
-import { documentsOf, eventually, replayRunsOfThisFile, startEnv, testPolicy, type TestEnv } from './env';
+import {
+  documentsOf,
+  eventually,
+  replayRunsOfThisFile,
+  startEnv,
+  startPoller,
+  statusWhen,
+  testPolicy,
+  type TestEnv,
+} from './env';
 
 const DAY = 24 * 3600_000;
 
@@ -30,30 +36,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await env.close();
 });
-
-async function startPoller(input: Partial<PollerInput> = {}): Promise<WorkflowHandle<typeof pollAllegroEvents>> {
-  return env.client.workflow.start(pollAllegroEvents, {
-    taskQueue: env.taskQueue,
-    workflowId: pollerWorkflowId(env.account),
-    args: [
-      {
-        account: env.account,
-        policy: env.policy,
-        schedule: { kind: 'interval', seconds: 1 },
-        pageSize: 100,
-        initialSync: 'now',
-        ...input,
-      },
-    ],
-  });
-}
-
-function statusWhen(poller: WorkflowHandle, test: (s: PollerStatus) => boolean, what: string): Promise<PollerStatus> {
-  return eventually(async () => {
-    const status = await poller.query(pollerStatusQuery);
-    return test(status) ? status : undefined;
-  }, what);
-}
 
 function orderHandle(orderId: string) {
   return env.client.workflow.getHandle<typeof importOrder>(orderWorkflowId(env.account, orderId));
@@ -71,7 +53,7 @@ async function stop(poller: WorkflowHandle): Promise<void> {
 describe('pollAllegroEvents', () => {
   test('starts at "now": older orders are left alone, new ones are imported; status shows cursor and counts', async () => {
     const before = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
-    const poller = await startPoller();
+    const poller = await startPoller(env);
     const synced = await statusWhen(poller, (s) => s.cursor !== null && s.lastImportAt !== null, 'the first run');
 
     const paid = env.simulator.admin.addOrders(2, { status: 'READY_FOR_PROCESSING' });
@@ -93,7 +75,7 @@ describe('pollAllegroEvents', () => {
   });
 
   test('repeated READY events give one workflow and one document; later repeats count as already done', async () => {
-    const poller = await startPoller();
+    const poller = await startPoller(env);
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     env.simulator.admin.repeatReadyEvent(orderId);
@@ -117,7 +99,7 @@ describe('pollAllegroEvents', () => {
   });
 
   test('buyer cancelled after the import: the cancel path annotates the document, never deletes it', async () => {
-    const poller = await startPoller();
+    const poller = await startPoller(env);
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     const result = await imported(orderId);
@@ -136,7 +118,7 @@ describe('pollAllegroEvents', () => {
   });
 
   test('with cancelledAfterDocument = cancel the document (still in the buffer) is marked cancelled, not deleted', async () => {
-    const poller = await startPoller({ policy: testPolicy({ cancelledAfterDocument: 'cancel' }) });
+    const poller = await startPoller(env, { policy: testPolicy({ cancelledAfterDocument: 'cancel' }) });
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
@@ -151,7 +133,7 @@ describe('pollAllegroEvents', () => {
   });
 
   test('merged payment: the waiting orders are superseded, the new form gets the only document', async () => {
-    const poller = await startPoller();
+    const poller = await startPoller(env);
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     const a = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000001' }], status: 'FILLED_IN' });
     const b = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000003' }], status: 'FILLED_IN' });
@@ -180,7 +162,7 @@ describe('pollAllegroEvents', () => {
       occurredAt: tenDaysAgo,
       spreadOverSeconds: 3600,
     });
-    const poller = await startPoller();
+    const poller = await startPoller(env);
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     // One of them was imported earlier (say by hand).
     const first = await env.client.workflow.execute(importOrder, {
@@ -217,7 +199,7 @@ describe('pollAllegroEvents', () => {
       status: 'READY_FOR_PROCESSING',
       occurredAt: new Date(Date.now() - 200 * DAY),
     });
-    const poller = await startPoller();
+    const poller = await startPoller(env);
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     await env.client.workflow.execute(importOrder, {
       taskQueue: env.taskQueue,
@@ -245,7 +227,7 @@ describe('pollAllegroEvents', () => {
   });
 
   test('reset to "now" skips what is in the journal; reset to an event id replays from it', async () => {
-    const poller = await startPoller({ schedule: { kind: 'interval', seconds: 3600 } });
+    const poller = await startPoller(env, { schedule: { kind: 'interval', seconds: 3600 } });
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     await poller.signal(pauseSignal);
     await statusWhen(poller, (s) => s.paused, 'paused');
@@ -267,7 +249,7 @@ describe('pollAllegroEvents', () => {
   });
 
   test('a reset to a future date or to a non-numeric event id is refused (the update fails, nothing changes)', async () => {
-    const poller = await startPoller();
+    const poller = await startPoller(env);
     const before = await statusWhen(poller, (s) => s.cursor !== null || s.lastImportAt !== null, 'the first run');
     await expect(
       poller.executeUpdate(resetUpdate, { args: [{ to: 'date', date: new Date(Date.now() + DAY).toISOString() }] }),
@@ -278,7 +260,7 @@ describe('pollAllegroEvents', () => {
   });
 
   test('paused: no run imports; resume and "import now" bring the order in at once', async () => {
-    const poller = await startPoller({ schedule: { kind: 'interval', seconds: 3600 } });
+    const poller = await startPoller(env, { schedule: { kind: 'interval', seconds: 3600 } });
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     await poller.signal(pauseSignal);
     await statusWhen(poller, (s) => s.paused, 'paused');
@@ -297,7 +279,7 @@ describe('pollAllegroEvents', () => {
   });
 
   test('a failed run shows as lastError; the next run recovers and imports', async () => {
-    const poller = await startPoller();
+    const poller = await startPoller(env);
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     env.simulator.admin.setFault({ path: '/order/events', status: 403, times: 1 });
     const failed = await statusWhen(poller, (s) => !!s.lastError, 'the failure to show');
@@ -309,7 +291,9 @@ describe('pollAllegroEvents', () => {
   });
 
   test('daily at an hour in a time zone: the next run is that wall-clock time, within a day', async () => {
-    const poller = await startPoller({ schedule: { kind: 'daily', hour: 3, minute: 15, timeZone: 'Europe/Warsaw' } });
+    const poller = await startPoller(env, {
+      schedule: { kind: 'daily', hour: 3, minute: 15, timeZone: 'Europe/Warsaw' },
+    });
     const status = await statusWhen(poller, (s) => s.nextRunAt !== null, 'the next run to be planned');
     const next = new Date(status.nextRunAt!);
     const wall = new Intl.DateTimeFormat('en-GB', {
@@ -325,7 +309,7 @@ describe('pollAllegroEvents', () => {
   });
 
   test('continue-as-new keeps the cursor and the counts: nothing is dispatched twice', async () => {
-    const poller = await startPoller({ runsBeforeContinueAsNew: 2 });
+    const poller = await startPoller(env, { runsBeforeContinueAsNew: 2 });
     const firstRunId = (await poller.describe()).runId;
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     const one = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
@@ -359,7 +343,7 @@ describe('pollAllegroEvents', () => {
       status: 'READY_FOR_PROCESSING',
       occurredAt: new Date(Date.now() - 20 * DAY),
     });
-    const poller = await startPoller({ initialSync: new Date(Date.now() - 6 * DAY).toISOString() });
+    const poller = await startPoller(env, { initialSync: new Date(Date.now() - 6 * DAY).toISOString() });
     for (const id of old) expect(await imported(id)).toMatchObject({ status: 'Imported' });
     await statusWhen(poller, (s) => s.ordersStarted === 2, 'both dispatched');
     await expect(orderHandle(older).describe()).rejects.toThrow(/not found/i);
