@@ -110,7 +110,7 @@ export async function createChaosWorld(options: ChaosOptions, log: (line: string
     if (!workflowBundle) {
       workflowBundle = path.join(dir, 'workflows.js');
       const { code } = await bundleWorkflowCode({
-        workflowsPath: require.resolve('../workflows'),
+        workflowsPath: require.resolve('../../workflows'),
         logger: new DefaultLogger('WARN'),
       });
       fs.writeFileSync(workflowBundle, code);
