@@ -13,7 +13,6 @@ import type { OptimaGateway, VersionedPolicy } from '../domain/types';
 export type AllegroPort = Pick<
   AllegroClient,
   | 'getEventStats'
-  | 'getOrderEvents'
   | 'getOrderEventEntries'
   | 'getCheckoutForm'
   | 'iterateCheckoutForms'

@@ -261,10 +261,15 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       // Without `from` the journal starts at its oldest kept event; ids cannot be derived from dates.
       for (;;) {
         const from: string | null = previous;
-        const page = await allegro.getOrderEvents({ ...(from !== null ? { from } : {}), limit: pageSize });
-        for (const event of page) {
-          if (Date.parse(event.occurredAt) >= target) return previous;
-          previous = event.id;
+        // Read as the poller reads: a malformed event is stepped over, it does not fail the reset.
+        const page = await allegro.getOrderEventEntries({ ...(from !== null ? { from } : {}), limit: pageSize });
+        for (const entry of page) {
+          if ('rejected' in entry) {
+            if (entry.rejected.id !== null) previous = entry.rejected.id;
+            continue;
+          }
+          if (Date.parse(entry.event.occurredAt) >= target) return previous;
+          previous = entry.event.id;
         }
         // A short page is the journal's end; a page that did not move past `from` must not loop forever.
         if (page.length < pageSize || previous === from) return previous;

@@ -298,6 +298,28 @@ describe('poller activities', () => {
     expect(fromStart).toBeNull();
   });
 
+  test('locateEventCursor steps over a malformed event as the poller does, instead of failing the reset', async () => {
+    const day = 24 * 3600_000;
+    const [old] = standIns.simulator.admin.addOrders(1, {
+      status: 'READY_FOR_PROCESSING',
+      occurredAt: new Date(Date.now() - 5 * day),
+    });
+    standIns.simulator.admin.addMalformedEvent(old, { type: undefined });
+    const recent = standIns.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const events = await run(activities.readOrderEvents, { account: standIns.account, from: null, limit: 100 });
+    const lastOld = events.filter((e) => e.checkoutFormId === old).at(-1)!;
+    // The second page of two holds the malformed event: read strictly, the whole page failed.
+    expect(events.slice(2, 4).some((e) => e.rejected !== undefined)).toBe(true);
+    const cursor = await run(activities.locateEventCursor, {
+      account: standIns.account,
+      date: new Date(Date.now() - day).toISOString(),
+      pageSize: 2,
+    });
+    // The event before the first one on or after the date: the old order's last.
+    expect(cursor).toBe(lastOld.id);
+    expect(events.some((e) => e.checkoutFormId === recent)).toBe(true);
+  });
+
   test('dispatchOrderEvents: one workflow per form, a running one is signalled, a terminated one may start again', async () => {
     const client = await testClient();
     const form = uniqueName('form');
