@@ -1,7 +1,6 @@
-import type { CheckoutForm } from '../../domain/allegro';
-import { buildDocumentDraft, DELIVERY_LINE_ID, type DraftInput, type DraftResult } from '../../domain/draft';
+import { buildDocumentDraft, DELIVERY_LINE_ID, type DraftResult } from '../../domain/draft';
 import { findPaymentMapping } from '../../domain/mappings';
-import type { DocumentDraft, ImportPolicy } from '../../domain/types';
+import type { ImportPolicy } from '../../domain/types';
 import {
   allMatched,
   changed,
@@ -12,28 +11,10 @@ import {
   policy,
   product,
   reference,
+  draftInput as input,
+  draftOf as ok,
   type RawForm,
 } from './fixtures';
-
-const IMPORTED_AT = '2025-06-02T08:15:00.000Z';
-
-function input(form: CheckoutForm, overrides: Partial<DraftInput> = {}): DraftInput {
-  return {
-    account: 'demo-seller',
-    order: form,
-    lines: allMatched(form),
-    contractor,
-    reference,
-    policy: policy(),
-    importedAt: IMPORTED_AT,
-    ...overrides,
-  };
-}
-
-function ok(result: DraftResult): DocumentDraft {
-  if (!result.ok) throw new Error(`expected a draft, got ${result.reason}: ${result.message}`);
-  return result.draft;
-}
 
 function refused(result: DraftResult): { reason: string; message: string } {
   if (result.ok) throw new Error('expected a refusal, got a draft');

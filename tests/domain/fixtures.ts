@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CheckoutFormListSchema } from '../../domain/allegro';
 import type { CheckoutForm } from '../../domain/allegro';
-import type { LineMatch } from '../../domain/draft';
-import type { ContractorRef, ImportPolicy, OptimaReferenceData, ProductRef } from '../../domain/types';
+import type { DraftInput, DraftResult, LineMatch } from '../../domain/draft';
+import type { ContractorRef, DocumentDraft, ImportPolicy, OptimaReferenceData, ProductRef } from '../../domain/types';
 import { DEMO_DELIVERY_METHODS, DEMO_PAYMENT_FORMS, DEMO_PAYMENT_MAPPINGS } from '../../dev/catalogue';
 
 export const EXAMPLES = path.resolve(__dirname, '../../../shared/reference/allegro/examples');
@@ -157,4 +157,27 @@ export function changed(form: CheckoutForm, change: (f: CheckoutForm) => void): 
   const copy = structuredClone(form);
   change(copy);
   return copy;
+}
+
+/** The import instant of the draft tests (the 'import' date source). */
+export const IMPORTED_AT = '2025-06-02T08:15:00.000Z';
+
+/** A draft input for `form` with every line matched, the example contractor and reference data. */
+export function draftInput(form: CheckoutForm, overrides: Partial<DraftInput> = {}): DraftInput {
+  return {
+    account: 'demo-seller',
+    order: form,
+    lines: allMatched(form),
+    contractor,
+    reference,
+    policy: policy(),
+    importedAt: IMPORTED_AT,
+    ...overrides,
+  };
+}
+
+/** The draft of an accepted result; a refusal fails the test with its code and message. */
+export function draftOf(result: DraftResult): DocumentDraft {
+  if (!result.ok) throw new Error(`expected a draft, got ${result.code}: ${result.message}`);
+  return result.draft;
 }

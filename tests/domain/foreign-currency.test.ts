@@ -5,38 +5,19 @@
  */
 import type { CheckoutForm } from '../../domain/allegro';
 import { dueDate, taxPointDate } from '../../domain/document-dates';
-import { buildDocumentDraft, type DraftInput, type DraftResult } from '../../domain/draft';
+import { buildDocumentDraft } from '../../domain/draft';
 import type { ExchangeRate } from '../../domain/exchange-rates';
 import { linesInPln, optimaRate, vatRowsInPln } from '../../domain/foreign-currency';
-import type { DocumentDraft, ImportPolicy } from '../../domain/types';
+import type { ImportPolicy } from '../../domain/types';
 import { vatTable } from '../../domain/vat';
-import { allMatched, changed, contractor, exampleForm, policy, reference } from './fixtures';
+import { changed, draftInput as input, draftOf as ok, exampleForm, IMPORTED_AT, policy } from './fixtures';
 
-const IMPORTED_AT = '2025-06-02T08:15:00.000Z';
 const CZK_RATE: ExchangeRate = {
   currency: 'CZK',
   rate: '0.1712',
   tableNumber: '91/A/NBP/2025',
   effectiveDate: '2025-05-13',
 };
-
-function input(form: CheckoutForm, overrides: Partial<DraftInput> = {}): DraftInput {
-  return {
-    account: 'demo-seller',
-    order: form,
-    lines: allMatched(form),
-    contractor,
-    reference,
-    policy: policy(),
-    importedAt: IMPORTED_AT,
-    ...overrides,
-  };
-}
-
-function ok(result: DraftResult): DocumentDraft {
-  if (!result.ok) throw new Error(`expected a draft, got ${result.code}: ${result.message}`);
-  return result.draft;
-}
 
 /** The example order (20.00 + delivery 10.99 = 30.99) with every amount in `currency`, same digits. */
 function inCurrency(form: CheckoutForm, currency: string, marketplace: string): CheckoutForm {
