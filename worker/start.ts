@@ -5,13 +5,13 @@
  * the pollers' queue (pollerTaskQueue), whose slots no order task takes. Used by
  * worker/main.ts, the demo, the benchmark and the tests.
  */
-import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
 import { allegroTaskQueue, pollerTaskQueue } from '../workflows/definitions';
 import { activityInterceptors } from './interceptors';
 import { MetricsActivityInterceptor } from './metrics';
+import { workflowBundleForStart } from './workflow-bundle';
 
 export interface WorkerTuning {
   /** Activity slots of the main worker (Optima writes, dispatch). Default 20. */
@@ -31,7 +31,7 @@ export interface StartWorkerDeps {
   taskQueue: string;
   /** From createActivities(…). */
   activities: Activities;
-  /** A prebuilt bundle (tests, benchmark); default: workflows/index.ts, bundled now (seconds). */
+  /** A bundle made by the caller (tests); default: build/'s, made at build time (workflow-bundle.ts). */
   workflowBundle?: WorkflowBundleOption;
   /**
    * settings.allegroRateLimitPerMinute: Allegro allows 9,000 requests a minute per client id
@@ -56,8 +56,6 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
-export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
-
 export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker> {
   const tuning = deps.tuning ?? {};
   const namespace = deps.namespace ?? 'default';
@@ -69,9 +67,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
   // Typed failures, heartbeats (interceptors.ts); then counting what operators alert on (metrics.ts).
   const interceptors = { activity: [() => ({ inbound: new MetricsActivityInterceptor() }), activityInterceptors] };
   // Bundled once for the two workers that run workflows.
-  const workflowBundle = deps.workflowBundle ?? {
-    code: (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })).code,
-  };
+  const workflowBundle = deps.workflowBundle ?? (await workflowBundleForStart());
   const main = await Worker.create({
     interceptors,
     connection: deps.connection,
