@@ -54,7 +54,17 @@ export async function runBenchmark(input: Partial<BenchOptions> = {}): Promise<B
       steady: await orderTimings(run, steady.imported),
     };
     const floor = await temporalFloor(run, drain.backlog[0]);
-    return benchResult(run, { startedAt, loadAverageAtStart, versions: versionInfo, drain, steady, floor, timings });
+    const floorOneActivity = await temporalFloor(run, drain.backlog[0], 'one-activity');
+    return benchResult(run, {
+      startedAt,
+      loadAverageAtStart,
+      versions: versionInfo,
+      drain,
+      steady,
+      floor,
+      floorOneActivity,
+      timings,
+    });
   } finally {
     await run.close();
   }

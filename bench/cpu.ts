@@ -4,7 +4,8 @@ import type { PerPhase } from './result';
 import type { WorkerStats } from './worker-protocol';
 import type { BenchWorld } from './world';
 
-export type Phase = keyof PerPhase<number>;
+/** The phases of PerPhase, and the floor with one activity per workflow (its own figures). */
+export type Phase = keyof PerPhase<number> | 'floorOneActivity';
 
 /** A worker's CPU time (user + system) between two of its readings, ms. */
 export const cpuMs = (from: WorkerStats, to: WorkerStats) =>
@@ -14,6 +15,8 @@ export interface ServerCpu {
   /** At a phase's start and at its end. */
   mark(phase: Phase): void;
   perOrder(orders: PerPhase<number>): PerPhase<number> | null;
+  /** One phase's CPU ms per order; null for a server started elsewhere. */
+  perOrderOf(phase: Phase, orders: number): number | null;
 }
 
 /**
@@ -29,11 +32,13 @@ export function serverCpu(world: BenchWorld): ServerCpu {
       if (now !== null) marks.set(phase, [...(marks.get(phase) ?? []), now]);
     },
     perOrder(orders) {
-      const used = (phase: Phase) => {
-        const [start, end] = marks.get(phase) ?? [];
-        return start === undefined || end === undefined ? NaN : (end - start) / orders[phase];
-      };
+      const used = (phase: keyof PerPhase<number>) => this.perOrderOf(phase, orders[phase]) ?? NaN;
       return pid === null ? null : { drain: used('drain'), steady: used('steady'), floor: used('floor') };
+    },
+    perOrderOf(phase, orders) {
+      const [start, end] = marks.get(phase) ?? [];
+      if (pid === null) return null;
+      return start === undefined || end === undefined ? NaN : (end - start) / orders;
     },
   };
 }

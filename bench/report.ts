@@ -101,6 +101,10 @@ export function formatReport(r: BenchResult): string {
         `${r.floor.workflows} workflows × ${r.floor.activitiesPerWorkflow} empty activities in ${r.floor.seconds.toFixed(1)} s = ${rate(r.floor.ordersPerSecond)}`,
       ],
       [
+        '   one-activity floor',
+        `${r.floorOneActivity.workflows} workflows × 1 empty activity (${r.floorOneActivity.activity}) in ${r.floorOneActivity.seconds.toFixed(1)} s = ${rate(r.floorOneActivity.ordersPerSecond)}; CPU per order: worker ${ms(r.floorOneActivity.cpuMsPerOrder.worker)}${r.floorOneActivity.cpuMsPerOrder.temporalServer === null ? '' : ` + Temporal server ${ms(r.floorOneActivity.cpuMsPerOrder.temporalServer)}`}`,
+      ],
+      [
         '   drain ÷ floor',
         `${r.drainVsFloor.toFixed(2)}× the Temporal floor (to the last document: ${r.drainDocumentsVsFloor.toFixed(2)}×)`,
       ],

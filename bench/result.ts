@@ -67,6 +67,14 @@ export interface BenchResult {
     seconds: number;
     ordersPerSecond: number;
   };
+  /** The same with one activity per workflow: the least a durable per-order workflow costs. */
+  floorOneActivity: {
+    workflows: number;
+    activity: string;
+    seconds: number;
+    ordersPerSecond: number;
+    cpuMsPerOrder: { worker: number; temporalServer: number | null };
+  };
   /** Drain (workflows closed, like the floor) ÷ floor, in orders per second. */
   drainVsFloor: number;
   /** The same with the drain counted to its last document. */
@@ -148,6 +156,7 @@ export interface PhaseOutcomes {
   drain: DrainOutcome;
   steady: SteadyOutcome;
   floor: FloorOutcome;
+  floorOneActivity: FloorOutcome;
   /** Per-activity timings of the integrator's orders (the floor has its own). */
   timings: { drain: TimingSummary; steady: TimingSummary };
 }
@@ -190,7 +199,7 @@ function dominantStep(steady: TimingSummary): BenchResult['timings']['dominantSt
 }
 
 export function benchResult(run: BenchRun, outcomes: PhaseOutcomes): BenchResult {
-  const { drain, steady, floor, timings } = outcomes;
+  const { drain, steady, floor, floorOneActivity, timings } = outcomes;
   const { world, options } = run;
   const checked = checks(run, steady.needsAttention.count);
   const backlog = drain.backlog.length;
@@ -225,6 +234,16 @@ export function benchResult(run: BenchRun, outcomes: PhaseOutcomes): BenchResult
       activities: floor.steps,
       seconds: floor.seconds,
       ordersPerSecond: floorPerSecond,
+    },
+    floorOneActivity: {
+      workflows: floorOneActivity.workflows,
+      activity: floorOneActivity.steps.map((step) => step.activityType).join(', '),
+      seconds: floorOneActivity.seconds,
+      ordersPerSecond: floorOneActivity.workflows / floorOneActivity.seconds,
+      cpuMsPerOrder: {
+        worker: floorOneActivity.workerCpuMs / floorOneActivity.workflows,
+        temporalServer: floorOneActivity.serverCpuMsPerWorkflow,
+      },
     },
     drainVsFloor: drainWorkflowsPerSecond / floorPerSecond,
     drainDocumentsVsFloor: drainPerSecond / floorPerSecond,

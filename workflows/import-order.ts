@@ -16,6 +16,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -44,6 +45,7 @@ import {
   failureOf,
   fetchOrder,
   findExistingDocument,
+  findExistingDocumentLocally,
   matchContractor,
   matchProducts,
   recordLink,
@@ -148,8 +150,10 @@ export class OrderJourney {
     const form = atStage.order;
 
     // Merged payment: a new form carries the line ids of an order that already has a document.
+    // Orders recorded before the lookup became local replay it as an activity.
+    const find = patched('find-existing-local') ? findExistingDocumentLocally : findExistingDocument;
     const existing = await this.step('findExistingDocument', () =>
-      findExistingDocument({
+      find({
         ...this.ref,
         lineIds: form.lineItems.map((line) => line.id),
         totalToPay: form.summary.totalToPay,

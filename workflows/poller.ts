@@ -76,8 +76,34 @@ const BACKFILL_ACTIVITY: ActivityOptions = {
   },
 };
 
+/**
+ * One page of the journal: a single Allegro call, so a lost worker or a 5xx is retried within
+ * a second, not after a run's timeouts (new orders wait on it).
+ */
+const READ_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+};
+
+/**
+ * Starting a page's order workflows: it heartbeats every few seconds (worker/interceptors.ts),
+ * so a killed worker is noticed in 10 s (not 15) and the page dispatched again (idempotently) elsewhere.
+ */
+const DISPATCH_ACTIVITY: ActivityOptions = {
+  ...RUN_ACTIVITY,
+  heartbeatTimeout: '10 seconds',
+  retry: { ...RUN_ACTIVITY.retry, initialInterval: '500 milliseconds' },
+};
+
 /** Temporal-only work (starting order workflows, counting them) on the poller's own queue. */
-const { dispatchOrderEvents, countWaitingOrders } = proxyActivities<PollerActivities>(RUN_ACTIVITY);
+const { dispatchOrderEvents } = proxyActivities<PollerActivities>(DISPATCH_ACTIVITY);
+const { countWaitingOrders } = proxyActivities<PollerActivities>(RUN_ACTIVITY);
 
 /**
  * A poller on its own queue (pollerTaskQueue) reads Allegro there too: a read of the event
@@ -273,32 +299,41 @@ class Poller {
         this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + done.alreadyDone;
         this.state.backfillFrom = null;
       }
-      for (;;) {
-        const events = await allegro(RUN_ACTIVITY).readOrderEvents({
-          account,
-          from: this.state.cursor,
-          limit: pageSize,
-        });
-        if (events.length === 0) break;
-        this.noteRejected(events);
-        const superseded = this.noteUnpaidLines(events);
-        const result = await dispatchOrderEvents({
-          account,
-          ...(policy ? { policy } : {}),
-          orderTiming,
-          events,
-          superseded,
-        });
-        if (result.cursor !== null) this.state.cursor = result.cursor;
-        this.state.eventsSeen += events.length;
-        const lastValid = events.filter((event) => !event.rejected).pop();
-        if (lastValid) this.state.lastEventAt = lastValid.occurredAt;
-        this.state.ordersStarted += result.dispatched;
-        this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + result.alreadyDone;
-        // Progress per page: a catch-up of many pages shows it is moving, not only when it ends.
-        this.state.lastImportAt = new Date().toISOString();
-        const more = events.length >= pageSize;
-        if (!more || this.resets.length > 0 || this.state.paused || workflowInfo().continueAsNewSuggested) break;
+      const read = (from: string | null) => allegro(READ_ACTIVITY).readOrderEvents({ account, from, limit: pageSize });
+      // Pollers recorded before read-ahead replay reading each page after the previous one's dispatch.
+      const readAhead = patched('read-ahead');
+      let next: Promise<PolledEvent[]> | undefined = read(this.state.cursor);
+      try {
+        for (;;) {
+          const events: PolledEvent[] = await next;
+          next = undefined;
+          if (events.length === 0) break;
+          const more = events.length >= pageSize;
+          // A backlog: the next page is read while this one is dispatched (a read moves no cursor).
+          if (more && readAhead) next = read(events[events.length - 1].id);
+          this.noteRejected(events);
+          const superseded = this.noteUnpaidLines(events);
+          const result = await dispatchOrderEvents({
+            account,
+            ...(policy ? { policy } : {}),
+            orderTiming,
+            events,
+            superseded,
+          });
+          if (result.cursor !== null) this.state.cursor = result.cursor;
+          this.state.eventsSeen += events.length;
+          const lastValid = events.filter((event) => !event.rejected).pop();
+          if (lastValid) this.state.lastEventAt = lastValid.occurredAt;
+          this.state.ordersStarted += result.dispatched;
+          this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + result.alreadyDone;
+          // Progress per page: a catch-up of many pages shows it is moving, not only when it ends.
+          this.state.lastImportAt = new Date().toISOString();
+          if (!more || this.resets.length > 0 || this.state.paused || workflowInfo().continueAsNewSuggested) break;
+          next ??= read(this.state.cursor);
+        }
+      } finally {
+        // A page read ahead but not dispatched (a reset, a pause, a failure) is read again next run.
+        await next?.catch(() => undefined);
       }
       this.state.lastImportAt = new Date().toISOString();
       this.state.lastError = null;

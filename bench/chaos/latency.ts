@@ -7,6 +7,9 @@ export interface Percentiles {
   p50Seconds: number | null;
   p95Seconds: number | null;
   maxSeconds: number | null;
+  minSeconds: number | null;
+  /** How many reached it within 10 s, 30 s and 60 s: a stall shows as a low early count. */
+  within: { '10s': number; '30s': number; '60s': number };
 }
 
 export function percentiles(seconds: number[]): Percentiles {
@@ -15,7 +18,15 @@ export function percentiles(seconds: number[]): Percentiles {
     sorted.length === 0
       ? null
       : Number(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)].toFixed(2));
-  return { count: sorted.length, p50Seconds: at(0.5), p95Seconds: at(0.95), maxSeconds: at(1) };
+  const within = (limit: number) => sorted.filter((value) => value <= limit).length;
+  return {
+    count: sorted.length,
+    p50Seconds: at(0.5),
+    p95Seconds: at(0.95),
+    maxSeconds: at(1),
+    minSeconds: sorted.length === 0 ? null : Number(sorted[0].toFixed(2)),
+    within: { '10s': within(10), '30s': within(30), '60s': within(60) },
+  };
 }
 
 /** When each order's workflow first started (the earliest run of its id), from Temporal's visibility. */

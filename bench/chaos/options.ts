@@ -46,7 +46,7 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   repeatRate: 0.05,
   mergeRate: 0.03,
   pollIntervalSeconds: 1,
-  pageSize: 100,
+  pageSize: 1000,
   settleTimeoutSeconds: 900,
   seed: 1,
 };

@@ -17,7 +17,10 @@ export function failures(result: ChaosResult): string[] {
 }
 
 const seconds = (p: Percentiles) =>
-  p.count === 0 ? 'n/a' : `p50 ${p.p50Seconds} s, p95 ${p.p95Seconds} s, max ${p.maxSeconds} s (${p.count})`;
+  p.count === 0
+    ? 'n/a'
+    : `p50 ${p.p50Seconds} s, p95 ${p.p95Seconds} s, min ${p.minSeconds} s, max ${p.maxSeconds} s (${p.count}; ` +
+      `${p.within['10s']} within 10 s, ${p.within['30s']} within 30 s, ${p.within['60s']} within 60 s)`;
 
 export function formatChaosReport(result: ChaosResult): string {
   const v = result.verdict;

@@ -27,7 +27,15 @@ export interface FloorOutcome {
   workerCpuMs: number;
   eventLoopDelay: WorkerStats['eventLoopDelay'];
   timings: TimingSummary;
+  /** The dev server's CPU ms per workflow in this floor; null for a server started elsewhere. */
+  serverCpuMsPerWorkflow: number | null;
 }
+
+/**
+ * `steps`: the real order's activities; `one-activity`: only its first, the least a durable
+ * per-order workflow costs (start, one activity, completion), to set the six-step floor against.
+ */
+export type FloorShape = 'steps' | 'one-activity';
 
 /** The activities of a real order (the first of the backlog), in the order it ran them. */
 async function realOrderSteps(run: BenchRun, orderId: string): Promise<FloorStep[]> {
@@ -39,10 +47,16 @@ async function realOrderSteps(run: BenchRun, orderId: string): Promise<FloorStep
   }));
 }
 
-export async function temporalFloor(run: BenchRun, realOrderId: string): Promise<FloorOutcome> {
+export async function temporalFloor(
+  run: BenchRun,
+  realOrderId: string,
+  shape: FloorShape = 'steps',
+): Promise<FloorOutcome> {
   const { world, options, client, log } = run;
   const { account } = world;
-  const steps = await realOrderSteps(run, realOrderId);
+  const realSteps = await realOrderSteps(run, realOrderId);
+  const steps = shape === 'steps' ? realSteps : realSteps.slice(0, 1);
+  const phase = shape === 'steps' ? 'floor' : 'floorOneActivity';
   const floorQueue = floorTaskQueue(world.taskQueue);
   log(
     `Floor: ${options.orders} workflows × ${steps.length} empty activities (${steps.map((s) => s.activityType).join(', ')}). Starting its worker process…`,
@@ -59,8 +73,8 @@ export async function temporalFloor(run: BenchRun, realOrderId: string): Promise
   });
   run.workers.push(worker);
   const before = await worker.stats();
-  run.serverCpu.mark('floor');
-  const floorIds = Array.from({ length: options.orders }, (_, i) => `floor:${account}:${i}`);
+  run.serverCpu.mark(phase);
+  const floorIds = Array.from({ length: options.orders }, (_, i) => `${phase}:${account}:${i}`);
   const floorStart = Date.now();
   const event: OrderEventSignal = { eventId: '0', type: 'READY_FOR_PROCESSING', occurredAt: new Date().toISOString() };
   await mapLimited(floorIds, options.dispatchConcurrency, async (workflowId) => {
@@ -76,11 +90,11 @@ export async function temporalFloor(run: BenchRun, realOrderId: string): Promise
     Promise.resolve(''),
   );
   const after = await worker.stats();
-  run.serverCpu.mark('floor');
+  run.serverCpu.mark(phase);
   const lastReading = await worker.stop();
   const seconds = (closedAt - floorStart) / 1000;
   const timings = summarise(await fetchTimelines(client, spreadSample(floorIds, options.historySample)));
-  log(`Floor: ${floorIds.length} workflows in ${seconds.toFixed(1)} s (${(floorIds.length / seconds).toFixed(1)} /s).`);
+  log(`Floor (${shape}): ${floorIds.length} workflows in ${seconds.toFixed(1)} s (${(floorIds.length / seconds).toFixed(1)} /s).`);
   return {
     workflows: floorIds.length,
     steps,
@@ -91,5 +105,6 @@ export async function temporalFloor(run: BenchRun, realOrderId: string): Promise
     workerCpuMs: cpuMs(before, after),
     eventLoopDelay: after.eventLoopDelay,
     timings,
+    serverCpuMsPerWorkflow: run.serverCpu.perOrderOf(phase, floorIds.length),
   };
 }

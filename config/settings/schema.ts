@@ -281,7 +281,8 @@ const PollerSchema = z.strictObject({
       }
     })
     .default({ every: '30s' }),
-  pageSize: z.int().min(1).max(1000).default(100),
+  /** Allegro's largest page: a burst of orders is read, and its workflows started, in one go. */
+  pageSize: z.int().min(1).max(1000).default(1000),
   /** Re-read orders changed on Allegro after their import this often (hours; 0: never). */
   sweepEveryHours: z.number().min(0).max(168).default(24),
 });

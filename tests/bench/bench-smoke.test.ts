@@ -86,6 +86,11 @@ describe('npm run bench', () => {
     expect(json.drainDocumentsVsFloor).toBeGreaterThan(0);
     expect(json.drain.ordersPerSecond).toBeGreaterThan(0);
     expect(json.floor.ordersPerSecond).toBeGreaterThan(0);
+    // Beside it, the least a per-order workflow costs: the same start, the first activity only.
+    expect(json.floorOneActivity.workflows).toBe(10);
+    expect(json.floorOneActivity.activity).toBe(json.floor.activities[0].activityType);
+    expect(json.floorOneActivity.ordersPerSecond).toBeGreaterThan(0);
+    expect(json.floorOneActivity.cpuMsPerOrder.worker).toBeGreaterThan(0);
 
     // Latency and cost figures exist and are ordered the way percentiles are.
     expect(json.steady.latencyMs.p50).toBeLessThanOrEqual(json.steady.latencyMs.p95);
@@ -100,6 +105,7 @@ describe('npm run bench', () => {
 
     const table = formatReport(result);
     expect(table).toContain('drain ÷ floor');
+    expect(table).toContain('one-activity floor');
     expect(table).toContain(`Dominant step (steady state): ${json.timings.dominantStep.activityType}`);
   }, 600_000);
 });

@@ -82,7 +82,7 @@ describe('defaults', () => {
     expect(s.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'allegro-optima' });
     expect(s.allegro.environment).toBe('production');
     expect(s.mappings).toEqual({ payment: [], delivery: [] });
-    expect(s.poller).toEqual({ schedule: { every: '30s' }, pageSize: 100, sweepEveryHours: 24 });
+    expect(s.poller).toEqual({ schedule: { every: '30s' }, pageSize: 1000, sweepEveryHours: 24 });
   });
 
   test('loading does not change the embedded defaults', () => {

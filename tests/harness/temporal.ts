@@ -133,7 +133,7 @@ export async function runWorker<T>(options: RunWorkerOptions, fn: (worker: Worke
   return worker.runUntil(() => fn(worker));
 }
 
-/** Activity types that completed in a workflow's history, in completion order. */
+/** Activity types that completed in a workflow's history, in completion order; local ones too (not loadOrderRules, read with each read of the order). */
 export async function completedActivityTypes(handle: WorkflowHandle): Promise<string[]> {
   const events = (await handle.fetchHistory()).events ?? [];
   const scheduled = new Map<string, string>();
@@ -143,6 +143,19 @@ export async function completedActivityTypes(handle: WorkflowHandle): Promise<st
     if (name && event.eventId != null) scheduled.set(event.eventId.toString(), name);
     const done = event.activityTaskCompletedEventAttributes?.scheduledEventId;
     if (done != null) completed.push(scheduled.get(done.toString()) ?? '?');
+    const local = localActivityOf(event.markerRecordedEventAttributes);
+    if (local) completed.push(local);
   }
   return completed;
+}
+
+/** A completed local activity's type, from the marker the SDK's core records (its data is plain JSON). */
+function localActivityOf(
+  marker: { markerName?: string | null; details?: Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | null } | null | undefined,
+): string | undefined {
+  if (marker?.markerName !== 'core_local_activity') return undefined;
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  const type = (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type;
+  return type === 'loadOrderRules' ? undefined : type;
 }
