@@ -318,7 +318,6 @@ export class AllegroClient extends AllegroWriteBack {
     });
     return answer.deliveryMethods;
   }
-
 }
 
 type ProductParameters = NonNullable<NonNullable<ProductOfferResponse['productSet']>[number]['product']>['parameters'];

@@ -167,4 +167,5 @@ export class AllegroTransport {
       }
       return parsed.data;
     }
-  }}
+  }
+}
