@@ -19,7 +19,7 @@ function sinceAfter(maxModifiedAt: string): string {
 export function createFulfilmentActivities(deps: ActivityDeps): FulfilmentActivities {
   return {
     async scanFulfilment({ account, since, rules }) {
-      const facts = await deps.optima.readChangedOrderDocuments(account, since);
+      const facts = await deps.optima.readChangedOrderDocuments(account, since, rules.attribute?.code ?? '');
       const newest = facts.reduce((max, f) => (f.modifiedAt > max ? f.modifiedAt : max), '');
       return { steps: fulfilmentSteps(facts, rules), since: newest ? sinceAfter(newest) : since };
     },

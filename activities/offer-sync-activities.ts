@@ -9,7 +9,14 @@ import { heartbeat, sleep } from '@temporalio/activity';
 import { taskReason } from '../domain/allegro-write-back';
 import { PermanentError, TransientError } from '../domain/errors';
 import { formatMinor } from '../domain/money';
+import {
+  foreignPriceField,
+  MARKETPLACE_CURRENCY,
+  marketplaceOfField,
+  type MarketplacePricing,
+} from '../domain/offer-prices';
 import { planOfferChanges, type OfferExportRecord, type OfferPlan } from '../domain/offer-sync';
+import type { OfferSyncRulesInput } from '../workflows/offer-sync-definitions';
 import type { ActivityDeps } from './deps';
 import type { OfferBatchOutcome, OfferChangeBatch, OfferSyncActivities, OfferSyncPlan } from './types';
 
@@ -23,9 +30,38 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 export function createOfferSyncActivities(deps: ActivityDeps): OfferSyncActivities {
-  /** First sight of offers: what Allegro shows now is the value to compare with (nothing is sent for it). */
-  async function readAllegroValues(account: string, offerIds: string[]): Promise<number> {
+  /**
+   * The marketplaces priced from Optima, each with the NBP table A rate of the last business day
+   * before today (the rate port's rule; today in UTC, never after Warsaw's today).
+   * A rate that cannot be had leaves those prices unsent this run, with the reason, while stock
+   * and the base price still go: a guessed price is worse than a late one.
+   */
+  async function foreignPricing(rules: OfferSyncRulesInput): Promise<MarketplacePricing[]> {
+    const today = new Date().toISOString().slice(0, 10);
+    const pricing: MarketplacePricing[] = [];
+    for (const { marketplace, markupPercent } of rules.marketplaces ?? []) {
+      const currency = MARKETPLACE_CURRENCY[marketplace];
+      const base = { marketplace, currency, markupPercent };
+      try {
+        pricing.push({ ...base, rate: (await deps.rates.rateBefore(currency, today)).rate });
+      } catch (error) {
+        pricing.push({ ...base, rate: null, missingRate: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return pricing;
+  }
+
+  /**
+   * First sight of offers (or of a marketplace newly priced): what Allegro shows now is the value
+   * to compare with, nothing is sent for it. Values already recorded are left as they are.
+   */
+  async function readAllegroValues(
+    account: string,
+    offerIds: string[],
+    foreign: readonly MarketplacePricing[],
+  ): Promise<number> {
     const allegro = deps.allegro(account);
+    const known = new Set((await deps.optima.readSentOfferValues(account)).map((v) => `${v.field}:${v.offerId}`));
     const records: OfferExportRecord[] = [];
     for (const ids of chunks(offerIds, LISTING_IDS)) {
       const page = await allegro.listOffers({ offerIds: ids, limit: LISTING_IDS });
@@ -36,22 +72,37 @@ export function createOfferSyncActivities(deps: ActivityDeps): OfferSyncActiviti
           records.push({ offerId: offer.id, field: 'quantity', value: String(available), state: 'allegro' });
         if (price)
           records.push({ offerId: offer.id, field: 'price', value: formatMinor(price.amount), state: 'allegro' });
+        for (const { marketplace } of foreign) {
+          const shown = offer.additionalMarketplaces?.[marketplace]?.sellingMode?.price;
+          const field = foreignPriceField(marketplace);
+          records.push(
+            shown
+              ? { offerId: offer.id, field, value: formatMinor(shown.amount), state: 'allegro' }
+              : { offerId: offer.id, field, value: '', state: 'unlisted' },
+          );
+        }
       }
       heartbeat();
     }
-    await deps.optima.recordSentOfferValues(account, records);
+    await deps.optima.recordSentOfferValues(
+      account,
+      records.filter((r) => !known.has(`${r.field}:${r.offerId}`)),
+    );
     return new Set(records.map((r) => r.offerId)).size;
   }
 
   return {
     async planOfferSync({ account, rules, approved }): Promise<OfferSyncPlan> {
       const sources = await deps.optima.readOfferSources(account, rules);
-      let plan: OfferPlan = planOfferChanges(sources, await deps.optima.readSentOfferValues(account), rules, approved);
+      const foreign = await foreignPricing(rules);
+      const planNow = async () =>
+        planOfferChanges(sources, await deps.optima.readSentOfferValues(account), rules, approved, foreign);
+      let plan: OfferPlan = await planNow();
       let missingOnAllegro = 0;
       if (plan.unknown.length > 0) {
-        const found = await readAllegroValues(account, plan.unknown);
+        const found = await readAllegroValues(account, plan.unknown, foreign);
         missingOnAllegro = plan.unknown.length - found;
-        plan = planOfferChanges(sources, await deps.optima.readSentOfferValues(account), rules, approved);
+        plan = await planNow();
       }
       return {
         batches: plan.groups.flatMap((g) =>
@@ -61,6 +112,7 @@ export function createOfferSyncActivities(deps: ActivityDeps): OfferSyncActiviti
         linkedOffers: sources.length,
         soldOut: plan.soldOut.length,
         missingOnAllegro,
+        notPriced: plan.notPriced,
       };
     },
 
@@ -71,13 +123,21 @@ export function createOfferSyncActivities(deps: ActivityDeps): OfferSyncActiviti
         account,
         offerIds.map((offerId) => ({ offerId, field, value, state: 'sending', commandId })),
       );
+      const marketplace = marketplaceOfField(field);
+      const kind = field === 'quantity' ? 'quantity' : 'price';
       const modification =
         field === 'quantity'
           ? { changeType: 'FIXED', value: Number(value) }
-          : { type: 'FIXED_PRICE', price: { amount: value, currency: 'PLN' } };
+          : marketplace
+            ? {
+                type: 'FIXED_PRICE',
+                marketplaceId: marketplace,
+                price: { amount: value, currency: MARKETPLACE_CURRENCY[marketplace] },
+              }
+            : { type: 'FIXED_PRICE', price: { amount: value, currency: 'PLN' } };
       let report;
       try {
-        report = await allegro.registerOfferCommand(field, commandId, modification, offerIds);
+        report = await allegro.registerOfferCommand(kind, commandId, modification, offerIds);
       } catch (error) {
         if (!(error instanceof PermanentError)) throw error;
         // Allegro refused the whole command (e.g. 422): every offer in it is refused with that reason.
@@ -91,12 +151,12 @@ export function createOfferSyncActivities(deps: ActivityDeps): OfferSyncActiviti
       const deadline = Date.now() + COMMAND_WAIT_MS;
       while (!report.completedAt) {
         if (Date.now() > deadline)
-          throw new TransientError(`Allegro has not finished ${field} command ${commandId} yet`, { system: 'allegro' });
+          throw new TransientError(`Allegro has not finished ${kind} command ${commandId} yet`, { system: 'allegro' });
         await sleep(1000);
         heartbeat();
-        report = await allegro.offerCommandReport(field, commandId);
+        report = await allegro.offerCommandReport(kind, commandId);
       }
-      const tasks = new Map((await allegro.offerCommandTasks(field, commandId)).map((t) => [t.offer.id, t]));
+      const tasks = new Map((await allegro.offerCommandTasks(kind, commandId)).map((t) => [t.offer.id, t]));
       const refused: OfferBatchOutcome['refused'] = [];
       const records = offerIds.map((offerId): OfferExportRecord => {
         const task = tasks.get(offerId);

@@ -10,7 +10,7 @@ import type { LineMatch } from '../domain/draft';
 import type { OrderLineMatch } from '../domain/product-sets';
 import type { ContractorRef, DocumentRef, ImportPolicy, ImportStage, Money, OrderRules } from '../domain/types';
 import type { FulfilmentRules, FulfilmentStep } from '../domain/fulfilment';
-import type { HeldPrice, OfferField } from '../domain/offer-sync';
+import type { HeldPrice, NotPriced, OfferField } from '../domain/offer-sync';
 import type { OrderTiming } from '../workflows/definitions';
 import type { OfferSyncRulesInput } from '../workflows/offer-sync-definitions';
 
@@ -166,6 +166,8 @@ export interface OfferSyncPlan {
   linkedOffers: number;
   soldOut: number;
   missingOnAllegro: number;
+  /** Foreign prices not sent this run, with why (no exchange rate for the marketplace's currency). */
+  notPriced: NotPriced[];
 }
 
 export interface OfferBatchOutcome {

@@ -11,6 +11,9 @@ import { DEMO_DELIVERY_METHODS, DEMO_PAYMENT_MAPPINGS, DEMO_SELLER } from './cat
 /** Where the demo expects the Allegro simulator; override with AO_ALLEGRO__SIMULATOR_URL. */
 export const DEMO_SIMULATOR_URL = 'http://127.0.0.1:8790';
 
+/** The document attribute the demo's warehouse person sets on an RO once its parcel is packed. */
+export const DEMO_PACKING_ATTRIBUTE = { code: 'STATUS_WYSYLKI', packed: 'SPAKOWANE' } as const;
+
 /** The demo seller's payment and delivery mappings, as the settings file spells them. */
 export const DEMO_MAPPINGS = {
   payment: DEMO_PAYMENT_MAPPINGS.map((m) => ({ ...m })),
@@ -41,6 +44,15 @@ export const DEMO_SETTINGS = {
     ossMarketplaces: ['allegro-cz', 'allegro-sk', 'allegro-hu'],
   },
   poller: { schedule: { every: '30s' }, pageSize: 100 },
+  // The demo offers are listed on allegro.cz too: their CZK price follows Optima's, 5 % up.
+  offerSync: { marketplaces: [{ marketplace: 'allegro-cz', markupPercent: 5 }] },
+  // The back office (starter/demo/back-office.ts) marks ROs packed before it invoices them.
+  fulfilment: {
+    attribute: {
+      code: DEMO_PACKING_ATTRIBUTE.code,
+      values: [{ value: DEMO_PACKING_ATTRIBUTE.packed, status: 'READY_FOR_SHIPMENT' }],
+    },
+  },
 } satisfies SettingsInput;
 
 /** The demo settings as the fallback of loadSettings when no file is named. */

@@ -293,6 +293,10 @@ export const OfferListingSchema = z.object({
   stock: opt(z.object({ available: opt(z.number()), sold: opt(z.number()) })),
   publication: opt(z.object({ status: opt(z.string()) })),
   category: opt(z.object({ id: opt(z.string()) })),
+  /** The offer's price on each additional marketplace it is listed on, in that marketplace's currency. */
+  additionalMarketplaces: opt(
+    z.record(z.string(), z.object({ sellingMode: opt(z.object({ price: opt(PriceSchema) })) })),
+  ),
 });
 export type OfferListing = z.output<typeof OfferListingSchema>;
 

@@ -93,7 +93,7 @@ export function rateForTaxPoint<T extends { effectiveDate: string }>(
 const RATE = /^(\d+)(?:\.(\d+))?$/;
 
 /** "4.2345" → 42345n / 10^4; throws on a sign, an exponent or anything but a positive decimal. */
-function parseRate(rate: string): { digits: bigint; scale: bigint } {
+export function parseRate(rate: string): { digits: bigint; scale: bigint } {
   const m = RATE.exec(rate);
   if (!m) throw new Error(`not an exchange rate: "${rate}"`);
   const frac = m[2] ?? '';

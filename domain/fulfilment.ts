@@ -1,6 +1,7 @@
 /**
  * Order status and tracking back to Allegro (issue 13): what an order's documents in Optima
- * say about its fulfilment, and what to set on Allegro. A status only ever moves forward, and
+ * say about its fulfilment (converted or followed, a waybill number, a configured document
+ * attribute), and what to set on Allegro. A status only ever moves forward, and
  * only on a real transition (Allegro caps changes at 100 per order, PITFALLS #14).
  */
 
@@ -15,6 +16,15 @@ export interface OrderDocumentFacts {
   carrierType: number;
   /** TrN_TS_Mod, `YYYY-MM-DD HH:MM:SS`. */
   modifiedAt: string;
+  /** The configured document attribute's value (CDN.DokAtrybuty.DAt_WartoscTxt); '' when none. */
+  attribute: string;
+}
+
+/** A document attribute whose values set Allegro's status (settings fulfilment.attribute). */
+export interface AttributeRule {
+  /** DeA_Kod of the document attribute's definition. */
+  code: string;
+  values: { value: string; status: string }[];
 }
 
 export interface FulfilmentRules {
@@ -26,6 +36,7 @@ export interface FulfilmentRules {
   carriers: Record<string, string>;
   /** Carrier of a waybill whose courier type is not mapped. */
   defaultCarrier: string;
+  attribute?: AttributeRule;
 }
 
 export interface FulfilmentStep {
@@ -45,6 +56,21 @@ export function movesForward(current: string, target: string): boolean {
   return to > from && from >= 0;
 }
 
+/** The status an attribute value asks for (compared without surrounding spaces), or null. */
+export function attributeStatus(value: string, rule: AttributeRule | undefined): string | null {
+  const wanted = value.trim();
+  if (!rule || wanted === '') return null;
+  return rule.values.find((v) => v.value.trim() === wanted)?.status ?? null;
+}
+
+/** The furthest of the statuses asked for (statuses only move forward anyway), or null. */
+function furthest(statuses: readonly (string | null)[]): string | null {
+  return statuses.reduce<string | null>(
+    (best, s) => (s !== null && (best === null || PROGRESS.indexOf(s) > PROGRESS.indexOf(best)) ? s : best),
+    null,
+  );
+}
+
 /** What each order's documents ask for. Orders whose documents show nothing new get no step. */
 export function fulfilmentSteps(facts: readonly OrderDocumentFacts[], rules: FulfilmentRules): FulfilmentStep[] {
   const byOrder = new Map<string, OrderDocumentFacts[]>();
@@ -57,7 +83,11 @@ export function fulfilmentSteps(facts: readonly OrderDocumentFacts[], rules: Ful
       .sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : -1));
     const waybill = withWaybill[0];
     const converted = docs.some((d) => !d.own);
-    const status = waybill ? rules.onWaybill : converted ? rules.onConverted : null;
+    const status = furthest([
+      waybill ? rules.onWaybill : null,
+      converted ? rules.onConverted : null,
+      ...docs.map((d) => attributeStatus(d.attribute, rules.attribute)),
+    ]);
     if (!status && !waybill) continue;
     steps.push({
       orderId,

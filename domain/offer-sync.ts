@@ -6,9 +6,17 @@
  * modification for many offers, so changes are grouped by the value they set.
  */
 import { formatMinor } from './money';
+import {
+  convertOfferPrice,
+  foreignPriceField,
+  type ForeignMarketplace,
+  type ForeignPriceField,
+  type MarketplacePricing,
+} from './offer-prices';
 import type { Minor } from './types';
 
-export type OfferField = 'quantity' | 'price';
+/** `price` is the base marketplace's (allegro.pl, PLN); `price-cz` etc. a foreign marketplace's. */
+export type OfferField = 'quantity' | 'price' | ForeignPriceField;
 
 /** What Optima says about a linked offer's product, read by the gateway. */
 export interface OfferSource {
@@ -27,8 +35,11 @@ export interface SentValue {
   offerId: string;
   field: OfferField;
   value: string;
-  /** `allegro`: read from Allegro, nothing sent; `sending`: a command is on its way; then `done` or `refused`. */
-  state: 'allegro' | 'sending' | 'done' | 'refused';
+  /**
+   * `allegro`: read from Allegro, nothing sent; `sending`: a command is on its way; then `done` or
+   * `refused`; `unlisted`: Allegro showed the offer without this marketplace, so it has no price there.
+   */
+  state: 'allegro' | 'sending' | 'done' | 'refused' | 'unlisted';
   reason?: string | null;
 }
 
@@ -57,13 +68,15 @@ export interface OfferSyncRules {
 
 export interface ChangeGroup {
   field: OfferField;
-  /** Quantity as an integer string, or the price as a decimal string in PLN. */
+  /** Quantity as an integer string, or the price as a decimal string in the marketplace's currency. */
   value: string;
   offerIds: string[];
 }
 
 export interface HeldPrice {
   offerId: string;
+  /** A foreign marketplace's price (in its currency); absent: the base price in PLN. */
+  marketplace?: ForeignMarketplace;
   from: string;
   to: string;
   /** Rounded percent of the change, for people. */
@@ -80,7 +93,20 @@ export interface OfferPlan {
   soldOut: string[];
   /** Offers whose card lacks the configured price type: their price is left alone. */
   withoutPrice: string[];
+  /** Foreign prices not sent, each with why (no exchange rate for the marketplace's currency): never guessed. */
+  notPriced: NotPriced[];
   changes: number;
+}
+
+export interface NotPriced {
+  offerId: string;
+  marketplace: ForeignMarketplace;
+  reason: string;
+}
+
+/** Approvals are per offer and marketplace: the base price's key is the offer id alone. */
+export function approvalKey(offerId: string, marketplace?: ForeignMarketplace): string {
+  return marketplace ? `${offerId}/${marketplace}` : offerId;
 }
 
 /** The latest stock row of a product in one warehouse (CDN.TwrIlosci). */
@@ -125,32 +151,58 @@ function changePercent(from: string, to: string): number {
 }
 
 /**
- * The changes to send. `approved` holds prices a person accepted (offer id → price): a held
- * price goes out once approved, a different price is held again.
+ * The changes to send. `approved` holds prices a person accepted (approvalKey → price): a held
+ * price goes out once approved, a different price is held again. `foreign`: the marketplaces
+ * priced from Optima in this run (domain/offer-prices.ts), each with its rate or why there is none.
  */
 export function planOfferChanges(
   sources: readonly OfferSource[],
   sent: readonly SentValue[],
   rules: OfferSyncRules,
   approved: Readonly<Record<string, string>> = {},
+  foreign: readonly MarketplacePricing[] = [],
 ): OfferPlan {
   const last = new Map(sent.map((s) => [key(s.field, s.offerId), s]));
   const groups = new Map<string, ChangeGroup>();
-  const plan: OfferPlan = { groups: [], held: [], unknown: [], soldOut: [], withoutPrice: [], changes: 0 };
+  const plan: OfferPlan = {
+    groups: [],
+    held: [],
+    unknown: [],
+    soldOut: [],
+    withoutPrice: [],
+    notPriced: [],
+    changes: 0,
+  };
   const add = (field: OfferField, value: string, offerId: string) => {
     const group = groups.get(key(field, value)) ?? { field, value, offerIds: [] };
     group.offerIds.push(offerId);
     groups.set(key(field, value), group);
     plan.changes++;
   };
+  /** Sends `wanted` unless it is what the offer shows, or it moves more than the guard allows unapproved. */
+  const price = (offerId: string, field: OfferField, wanted: Minor, marketplace?: ForeignMarketplace) => {
+    const value = formatMinor(wanted);
+    const shown = last.get(key(field, offerId)) as SentValue;
+    if (value === shown.value) return;
+    const percent = changePercent(shown.value, value);
+    if (Math.abs(percent) > rules.priceGuardPercent && approved[approvalKey(offerId, marketplace)] !== value)
+      plan.held.push({
+        offerId,
+        ...(marketplace && { marketplace }),
+        from: shown.value,
+        to: value,
+        changePercent: percent,
+      });
+    else add(field, value, offerId);
+  };
   for (const source of sources) {
-    const quantity = last.get(key('quantity', source.offerId));
-    const price = last.get(key('price', source.offerId));
-    if (!quantity || !price) {
+    const fields: OfferField[] = ['quantity', 'price', ...foreign.map((f) => foreignPriceField(f.marketplace))];
+    if (fields.some((field) => !last.has(key(field, source.offerId)))) {
       plan.unknown.push(source.offerId);
       continue;
     }
     const wantedQuantity = quantityForSale(source.stock);
+    const quantity = last.get(key('quantity', source.offerId)) as SentValue;
     if (wantedQuantity === 0) plan.soldOut.push(source.offerId);
     else if (String(wantedQuantity) !== quantity.value) add('quantity', String(wantedQuantity), source.offerId);
 
@@ -159,12 +211,27 @@ export function planOfferChanges(
       plan.withoutPrice.push(source.offerId);
       continue;
     }
-    const value = formatMinor(wantedPrice);
-    if (value === price.value) continue;
-    const percent = changePercent(price.value, value);
-    if (Math.abs(percent) > rules.priceGuardPercent && approved[source.offerId] !== value)
-      plan.held.push({ offerId: source.offerId, from: price.value, to: value, changePercent: percent });
-    else add('price', value, source.offerId);
+    price(source.offerId, 'price', wantedPrice);
+
+    // Foreign prices start from Optima's gross price: the base markup is allegro.pl's own.
+    const gross = offerPrice(source, 0) as Minor;
+    for (const pricing of foreign) {
+      const field = foreignPriceField(pricing.marketplace);
+      if ((last.get(key(field, source.offerId)) as SentValue).state === 'unlisted') continue;
+      const { offerId } = source;
+      const converted =
+        pricing.rate === null ? null : convertOfferPrice(gross, pricing.rate, pricing.markupPercent, pricing.currency);
+      if (converted === null)
+        plan.notPriced.push({
+          offerId,
+          marketplace: pricing.marketplace,
+          reason:
+            pricing.rate === null
+              ? `no ${pricing.currency} price on ${pricing.marketplace}: ${pricing.missingRate ?? 'no exchange rate'}`
+              : `the price on ${pricing.marketplace} rounds to 0 ${pricing.currency}`,
+        });
+      else price(offerId, field, converted, pricing.marketplace);
+    }
   }
   plan.groups = [...groups.values()];
   return plan;

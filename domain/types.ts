@@ -328,8 +328,11 @@ export interface OptimaGateway {
   /** What was last sent to the account's offers (or read from Allegro when first seen). */
   readSentOfferValues(account: string): Promise<SentValue[]>;
   recordSentOfferValues(account: string, records: readonly OfferExportRecord[]): Promise<void>;
-  /** The account's orders whose documents changed after `since` (TrN_TS_Mod), with every document of each. */
-  readChangedOrderDocuments(account: string, since: string): Promise<OrderDocumentFacts[]>;
+  /**
+   * The account's orders whose documents changed after `since` (TrN_TS_Mod), with every document
+   * of each and its value of the document attribute `attributeCode` ('' or absent: none read).
+   */
+  readChangedOrderDocuments(account: string, since: string, attributeCode?: string): Promise<OrderDocumentFacts[]>;
 
   close(): Promise<void>;
 }

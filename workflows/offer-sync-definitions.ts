@@ -3,7 +3,8 @@
  * the status query, shared by the workflow, the CLI, the demo and the tests.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { HeldPrice, OfferField } from '../domain/offer-sync';
+import type { ForeignMarketplace } from '../domain/offer-prices';
+import type { HeldPrice, NotPriced, OfferField } from '../domain/offer-sync';
 
 /** One export per Allegro account. */
 export function offerSyncWorkflowId(account: string): string {
@@ -16,6 +17,8 @@ export interface OfferSyncRulesInput {
   priceTypeNumber: number;
   markupPercent: number;
   priceGuardPercent: number;
+  /** Foreign marketplaces priced from Optima (PLN at the NBP rate, with their markup); absent: none. */
+  marketplaces?: { marketplace: ForeignMarketplace; markupPercent: number }[];
 }
 
 export interface OfferSyncInput {
@@ -47,6 +50,8 @@ export interface OfferSyncRun {
   soldOut: number;
   /** Linked offers Allegro does not list (ended or another seller's): nothing is sent to them. */
   missingOnAllegro: number;
+  /** Foreign prices not sent (no exchange rate): listed in the state's `notPriced`. */
+  notPriced: number;
 }
 
 export interface OfferSyncState {
@@ -54,13 +59,15 @@ export interface OfferSyncState {
   lastRun: OfferSyncRun | null;
   lastError: string | null;
   nextRunAt: string | null;
-  /** Changes sent since the start, per field (successful or not). */
+  /** Changes sent since the start: quantities, and prices on every marketplace (successful or not). */
   sent: { quantity: number; price: number };
+  /** The last run's foreign prices not sent, each with the marketplace and why (capped). */
+  notPriced: NotPriced[];
   /** The latest refusals, newest last (capped). */
   refused: RefusedOffer[];
   /** Price changes over the guard, waiting for `approvePrices`. */
   held: HeldPrice[];
-  /** Prices a person approved (offer id → price), used by the next run. */
+  /** Prices a person approved (approvalKey: offer id, or offer id/marketplace → price), used by the next run. */
   approved: Record<string, string>;
 }
 

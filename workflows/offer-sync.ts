@@ -21,6 +21,8 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
+import { marketplaceOfField } from '../domain/offer-prices';
+import { approvalKey } from '../domain/offer-sync';
 import type { OfferSyncActivities } from '../activities/types';
 import { allegroTaskQueue } from './definitions';
 import {
@@ -33,7 +35,7 @@ import {
 } from './offer-sync-definitions';
 
 const DEFAULT_RUNS_BEFORE_CONTINUE_AS_NEW = 200;
-/** Refusals kept in the state for the status (the full record is in AO.OfferExports). */
+/** Refusals (and unpriced foreign offers) kept in the state for the status (the full record is in AO.OfferExports). */
 const REFUSED_CAP = 200;
 
 /** A run's failure is recorded and the next run tries again; a command's retries resume it (same command id). */
@@ -56,6 +58,7 @@ export async function syncOffers(input: OfferSyncInput): Promise<void> {
     lastError: null,
     nextRunAt: null,
     sent: { quantity: 0, price: 0 },
+    notPriced: [],
     refused: [],
     held: [],
     approved: {},
@@ -73,7 +76,8 @@ export async function syncOffers(input: OfferSyncInput): Promise<void> {
   });
   setHandler(approvePricesSignal, (which) => {
     const ids = which?.offerIds;
-    for (const h of state.held) if (!ids || ids.includes(h.offerId)) state.approved[h.offerId] = h.to;
+    for (const h of state.held)
+      if (!ids || ids.includes(h.offerId)) state.approved[approvalKey(h.offerId, h.marketplace)] = h.to;
     wake = true;
   });
 
@@ -109,11 +113,13 @@ async function runOnce(input: OfferSyncInput, state: OfferSyncState, activities:
       held: plan.held.length,
       soldOut: plan.soldOut,
       missingOnAllegro: plan.missingOnAllegro,
+      notPriced: plan.notPriced.length,
     };
     state.held = plan.held;
+    state.notPriced = plan.notPriced.slice(0, REFUSED_CAP);
     for (const batch of plan.batches) {
       const outcome = await activities.sendOfferChanges({ account, ...batch, commandId: uuid4() });
-      state.sent[batch.field] += batch.offerIds.length;
+      state.sent[batch.field === 'quantity' ? 'quantity' : 'price'] += batch.offerIds.length;
       if (batch.field === 'quantity') run.quantityChanges += batch.offerIds.length;
       else run.priceChanges += batch.offerIds.length;
       run.refused += outcome.refused.length;
@@ -121,7 +127,9 @@ async function runOnce(input: OfferSyncInput, state: OfferSyncState, activities:
       for (const r of outcome.refused)
         state.refused.push({ offerId: r.offerId, field: batch.field, value: batch.value, reason: r.reason, at: when });
       // Approved prices that went out are spent: a later jump needs a new approval.
-      if (batch.field === 'price') for (const id of batch.offerIds) delete state.approved[id];
+      const marketplace = marketplaceOfField(batch.field) ?? undefined;
+      if (batch.field !== 'quantity')
+        for (const id of batch.offerIds) delete state.approved[approvalKey(id, marketplace)];
     }
     state.refused.splice(0, Math.max(0, state.refused.length - REFUSED_CAP));
     state.lastRun = run;

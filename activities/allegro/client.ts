@@ -1,10 +1,8 @@
 /**
- * The Allegro REST client one worker uses for one seller account. Every answer is
- * validated with the zod schemas of domain/allegro.ts; every failure is a typed error
- * (domain/errors.ts) carrying Allegro's Trace-Id. A 401 refreshes the token once (shared
- * with concurrent callers) and repeats the call once.
+ * The Allegro REST client one worker uses for one seller account: the reads (events, checkout
+ * forms, offers, delivery methods) here, the write-back in write-back.ts, the shared transport
+ * (token, validation with domain/allegro.ts's schemas, typed errors) in transport.ts.
  */
-import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import {
   CheckoutFormListSchema,
@@ -23,70 +21,25 @@ import {
   type OrderEventEntry,
   type ProductOfferResponse,
 } from '../../domain/allegro';
-import {
-  CarriersSchema,
-  CommandReportSchema,
-  CommandTasksSchema,
-  ShipmentListSchema,
-  ShipmentSchema,
-  type CommandReport,
-  type CommandTask,
-  type Shipment,
-} from '../../domain/allegro-write-back';
 import { PermanentError } from '../../domain/errors';
 import type { Money } from '../../domain/types';
-import { classifyAllegroResponse, invalidAnswerError, type AllegroCallContext } from './errors';
-import {
-  ALLEGRO_MEDIA_TYPE,
-  allegroUrls,
-  createAllegroAgent,
-  DEFAULT_TIMEOUTS,
-  DEFAULT_USER_AGENT,
-  send,
-  type AllegroTarget,
-  type AllegroUrls,
-  type HttpTimeouts,
-} from './http';
-import type { OAuthConfig } from './oauth';
-import { AllegroTokenManager, type TokenStore } from './token-store';
+import { badArgument, checkRange } from './transport';
+import { AllegroWriteBack } from './write-back';
 
 export { classifyAllegroResponse, classifyNetworkError, AllegroOrderGoneError, redact } from './errors';
 export { allegroUrls, DEFAULT_USER_AGENT, type AllegroTarget, type AllegroEnvironment } from './http';
+export type { AllegroClientOptions } from './transport';
+export { OFFER_COMMAND_MAX_OFFERS, type OfferCommandKind } from './write-back';
 
 /** Allegro's cap on offset + limit for the checkout-form list. */
 export const CHECKOUT_FORMS_MAX_RESULT = 10_000;
 const CHECKOUT_FORMS_MAX_LIMIT = 100;
 const EVENTS_MAX_LIMIT = 1000;
 const OFFERS_MAX_LIMIT = 1000;
-/** Offers in one change command, and tasks per page of its report (openapi.yaml). */
-export const OFFER_COMMAND_MAX_OFFERS = 1000;
-const COMMAND_PATHS = { quantity: '/sale/offer-quantity-change-commands', price: '/sale/offer-price-change-commands' };
-export type OfferCommandKind = keyof typeof COMMAND_PATHS;
 /** Lower bound for splitting an open date window: older than any REST-API order. */
 const EARLIEST_ORDER_MS = Date.parse('2015-01-01T00:00:00.000Z');
 const EAN_PARAMETER_NAME = 'ean (gtin)';
 const EAN_PARAMETER_ID = '225693';
-
-export interface AllegroClientOptions {
-  /** The account's name in settings; keys the token store. */
-  account: string;
-  target: AllegroTarget;
-  clientId: string;
-  clientSecret: string;
-  tokenStore: TokenStore;
-  /** `RegisteredAppName/version (+https://info-url)`; default DEFAULT_USER_AGENT. */
-  userAgent?: string;
-  /** Language of `userMessage` in errors, e.g. `pl-PL`. */
-  acceptLanguage?: string;
-  /** Inject a dispatcher (a MockAgent in tests); default: an own keep-alive Agent. */
-  dispatcher?: Dispatcher;
-  timeouts?: Partial<HttpTimeouts>;
-  /** Sockets per origin for the own Agent. Default 8. */
-  connectionsPerOrigin?: number;
-  now?: () => Date;
-  /** Refresh this long before expiry. Default 60 s. */
-  refreshMarginMs?: number;
-}
 
 export type CheckoutFormSort = 'lineItems.boughtAt' | '-lineItems.boughtAt' | 'updatedAt' | '-updatedAt';
 
@@ -154,41 +107,6 @@ export interface ProductOffer {
   products: { id: string; ean: string | null }[];
 }
 
-type Query = Record<string, string | number | readonly string[] | undefined>;
-
-interface CallSpec<S extends z.ZodType> {
-  method: 'GET' | 'PUT' | 'POST';
-  path: string;
-  query?: Query;
-  body?: unknown;
-  /** Absent: no answer body expected (204). */
-  schema?: S;
-  /** What the answer is, for validation messages. */
-  what: string;
-  checkoutFormId?: string;
-}
-
-function toQueryString(query: Query = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    if (typeof value === 'object') for (const v of value) params.append(key, v);
-    else params.append(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-function badArgument(message: string): PermanentError {
-  return new PermanentError(message, { system: 'allegro', code: 'INVALID_ARGUMENT' });
-}
-
-function checkRange(name: string, value: number | undefined, min: number, max: number): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
-    throw badArgument(`${name} must be an integer in ${min}..${max}, got ${value}`);
-  }
-}
-
 function instant(name: string, iso: string | undefined): number | undefined {
   if (iso === undefined) return undefined;
   const ms = Date.parse(iso);
@@ -196,45 +114,7 @@ function instant(name: string, iso: string | undefined): number | undefined {
   return ms;
 }
 
-export class AllegroClient {
-  readonly account: string;
-  readonly urls: AllegroUrls;
-  readonly tokens: AllegroTokenManager;
-  /** For the CLI's device flow against the same host, agent and User-Agent. */
-  readonly oauth: OAuthConfig;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
-  private readonly timeouts: HttpTimeouts;
-  private readonly userAgent: string;
-  private readonly acceptLanguage?: string;
-  private readonly now: () => Date;
-
-  constructor(opts: AllegroClientOptions) {
-    this.account = opts.account;
-    this.urls = allegroUrls(opts.target);
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
-    this.ownsDispatcher = !opts.dispatcher;
-    this.dispatcher = opts.dispatcher ?? createAllegroAgent(this.timeouts, opts.connectionsPerOrigin ?? 8);
-    this.userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
-    this.acceptLanguage = opts.acceptLanguage;
-    this.now = opts.now ?? (() => new Date());
-    this.oauth = {
-      authUrl: this.urls.authUrl,
-      clientId: opts.clientId,
-      clientSecret: opts.clientSecret,
-      dispatcher: this.dispatcher,
-      userAgent: this.userAgent,
-      timeouts: this.timeouts,
-    };
-    this.tokens = new AllegroTokenManager({
-      account: opts.account,
-      store: opts.tokenStore,
-      oauth: this.oauth,
-      now: this.now,
-      refreshMarginMs: opts.refreshMarginMs,
-    });
-  }
-
+export class AllegroClient extends AllegroWriteBack {
   /** `GET /order/event-stats`: the newest event, to start a new seller at "now". */
   async getEventStats(): Promise<z.output<typeof EventStatsSchema>> {
     return this.call({ method: 'GET', path: '/order/event-stats', schema: EventStatsSchema, what: 'event stats' });
@@ -437,157 +317,6 @@ export class AllegroClient {
       what: 'delivery methods',
     });
     return answer.deliveryMethods;
-  }
-
-  /**
-   * `PUT /order/checkout-forms/{id}/fulfillment`. With `revision`, Allegro refuses (409) when
-   * the order changed since it was read: re-fetch first. Only call on a real transition
-   * (Allegro caps status changes at 100 per order).
-   */
-  async setFulfillmentStatus(id: string, status: string, revision?: string): Promise<void> {
-    await this.call({
-      method: 'PUT',
-      path: `/order/checkout-forms/${encodeURIComponent(id)}/fulfillment`,
-      query: { 'checkoutForm.revision': revision },
-      body: { status },
-      what: `fulfillment of ${id}`,
-      checkoutFormId: id,
-    });
-  }
-
-  /**
-   * `PUT /sale/offer-{quantity|price}-change-commands/{commandId}`: one modification for up to
-   * 1000 offers. The command id is the caller's: a repeat after a lost answer gets 409, and
-   * reads the report of the command registered the first time instead of changing anything again.
-   */
-  async registerOfferCommand(
-    kind: OfferCommandKind,
-    commandId: string,
-    modification: Record<string, unknown>,
-    offerIds: readonly string[],
-  ): Promise<CommandReport> {
-    checkRange('offers', offerIds.length, 1, OFFER_COMMAND_MAX_OFFERS);
-    const path = `${COMMAND_PATHS[kind]}/${encodeURIComponent(commandId)}`;
-    try {
-      return await this.call({
-        method: 'PUT',
-        path,
-        body: { modification, offerCriteria: [{ type: 'CONTAINS_OFFERS', offers: offerIds.map((id) => ({ id })) }] },
-        schema: CommandReportSchema,
-        what: `${kind} command ${commandId}`,
-      });
-    } catch (error) {
-      if (error instanceof PermanentError && error.details.status === 409)
-        return this.offerCommandReport(kind, commandId);
-      throw error;
-    }
-  }
-
-  /** `GET …-change-commands/{commandId}`: the summary; `completedAt` set once every task ran. */
-  async offerCommandReport(kind: OfferCommandKind, commandId: string): Promise<CommandReport> {
-    return this.call({
-      method: 'GET',
-      path: `${COMMAND_PATHS[kind]}/${encodeURIComponent(commandId)}`,
-      schema: CommandReportSchema,
-      what: `${kind} command ${commandId}`,
-    });
-  }
-
-  /** Every task of a command: one per offer, so one page of 1000 holds a whole command. */
-  async offerCommandTasks(kind: OfferCommandKind, commandId: string): Promise<CommandTask[]> {
-    const page = await this.call({
-      method: 'GET',
-      path: `${COMMAND_PATHS[kind]}/${encodeURIComponent(commandId)}/tasks`,
-      query: { offset: 0, limit: OFFER_COMMAND_MAX_OFFERS },
-      schema: CommandTasksSchema,
-      what: `tasks of ${kind} command ${commandId}`,
-    });
-    return page.tasks;
-  }
-
-  /** `GET /order/checkout-forms/{id}/shipments`: also numbers added outside the integrator. */
-  async listShipments(checkoutFormId: string): Promise<Shipment[]> {
-    const answer = await this.call({
-      method: 'GET',
-      path: `/order/checkout-forms/${encodeURIComponent(checkoutFormId)}/shipments`,
-      schema: ShipmentListSchema,
-      what: `shipments of ${checkoutFormId}`,
-      checkoutFormId,
-    });
-    return answer.shipments;
-  }
-
-  /** `POST /order/checkout-forms/{id}/shipments` for the whole order. `carrierName` only with OTHER. */
-  async addShipment(
-    checkoutFormId: string,
-    shipment: { carrierId: string; waybill: string; carrierName?: string },
-  ): Promise<Shipment> {
-    return this.call({
-      method: 'POST',
-      path: `/order/checkout-forms/${encodeURIComponent(checkoutFormId)}/shipments`,
-      body: shipment.carrierId === 'OTHER' ? shipment : { carrierId: shipment.carrierId, waybill: shipment.waybill },
-      schema: ShipmentSchema,
-      what: `shipment of ${checkoutFormId}`,
-      checkoutFormId,
-    });
-  }
-
-  /** `GET /order/carriers`. */
-  async getCarriers(): Promise<{ id: string; name?: string | null }[]> {
-    return (await this.call({ method: 'GET', path: '/order/carriers', schema: CarriersSchema, what: 'carriers' }))
-      .carriers;
-  }
-
-  /** Closes the own agent (not an injected dispatcher). */
-  async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
-  }
-
-  private call<S extends z.ZodType>(spec: CallSpec<S> & { schema: S }): Promise<z.output<S>>;
-  private call(spec: CallSpec<z.ZodType> & { schema?: undefined }): Promise<void>;
-  private async call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S> | void> {
-    const path = `${spec.path}${toQueryString(spec.query)}`;
-    let token = await this.tokens.getAccessToken();
-    for (let attempt = 1; ; attempt++) {
-      const headers: Record<string, string> = {
-        accept: ALLEGRO_MEDIA_TYPE,
-        authorization: `Bearer ${token}`,
-        'user-agent': this.userAgent,
-      };
-      if (this.acceptLanguage) headers['accept-language'] = this.acceptLanguage;
-      if (spec.body !== undefined) headers['content-type'] = ALLEGRO_MEDIA_TYPE;
-      const ctx: AllegroCallContext = {
-        method: spec.method,
-        path: spec.path,
-        checkoutFormId: spec.checkoutFormId,
-        secrets: this.tokens.secrets(),
-      };
-      const res = await send(
-        this.dispatcher,
-        {
-          origin: this.urls.apiUrl,
-          method: spec.method,
-          path,
-          headers,
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        },
-        this.timeouts,
-      );
-      ctx.traceId = res.traceId;
-      const verdict = classifyAllegroResponse(res.status, res.body, ctx);
-      if (verdict.kind === 'unauthorized') {
-        if (attempt > 1) throw verdict.error;
-        token = await this.tokens.refresh(token);
-        continue;
-      }
-      if (verdict.kind === 'error') throw verdict.error;
-      if (!spec.schema) return;
-      const parsed = spec.schema.safeParse(res.body);
-      if (!parsed.success) {
-        throw invalidAnswerError(spec.what, parsed.error, { ...ctx, order: spec.checkoutFormId !== undefined });
-      }
-      return parsed.data;
-    }
   }
 }
 

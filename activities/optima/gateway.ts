@@ -139,8 +139,8 @@ export class SqlOptimaGateway implements OptimaGateway {
     return this.offerExports.record(account, records);
   }
 
-  readChangedOrderDocuments(account: string, since: string): Promise<OrderDocumentFacts[]> {
-    return changedOrderDocuments(this.session, account, since);
+  readChangedOrderDocuments(account: string, since: string, attributeCode = ''): Promise<OrderDocumentFacts[]> {
+    return changedOrderDocuments(this.session, account, since, attributeCode);
   }
 
   close(): Promise<void> {

@@ -3,6 +3,7 @@
  * value may be lives here; loading, messages and views are in the sibling modules.
  */
 import { z } from 'zod';
+import { FOREIGN_MARKETPLACES } from '../../domain/offer-prices';
 import { IMPORT_STAGES } from '../../domain/types';
 import type { ProductMatchStep } from '../../domain/types';
 import { TASK_QUEUE } from '../../workflows/definitions';
@@ -293,6 +294,12 @@ const RatesSchema = z.strictObject({
 });
 
 /** Stock and prices from Optima to the linked Allegro offers (issue 13). */
+const ForeignMarketplaceSchema = z.strictObject({
+  marketplace: z.enum(FOREIGN_MARKETPLACES),
+  /** Added to Optima's gross PLN price before conversion, in percent (negative: a discount). */
+  markupPercent: z.number().min(-50).max(500).default(0),
+});
+
 const OfferSyncSchema = z.strictObject({
   /** Minutes between runs of the export (and `sync-offers --now` in the CLI). */
   everyMinutes: z.int().min(1).max(1440).default(15),
@@ -304,6 +311,14 @@ const OfferSyncSchema = z.strictObject({
   markupPercent: z.number().min(-50).max(500).default(0),
   /** A price change larger than this, in percent, waits for a person's approval. */
   priceGuardPercent: z.number().min(0).max(1000).default(30),
+  /**
+   * Foreign marketplaces whose offer price comes from Optima: the gross PLN price at the NBP rate
+   * in the marketplace's currency, plus its markup. A marketplace not listed keeps its own price.
+   */
+  marketplaces: z
+    .array(ForeignMarketplaceSchema)
+    .default([])
+    .refine((list) => new Set(list.map((m) => m.marketplace)).size === list.length, 'each marketplace at most once'),
 });
 
 const FULFILMENT_STATUS = z.enum(['PROCESSING', 'READY_FOR_SHIPMENT', 'READY_FOR_PICKUP', 'SENT', 'PICKED_UP']);
@@ -320,6 +335,18 @@ const FulfilmentSchema = z.strictObject({
   carriers: z.array(z.strictObject({ courierType: z.int(), carrierId: text.max(40) })).default([]),
   /** Carrier of a waybill whose courier type is not mapped. */
   defaultCarrier: text.max(40).default('OTHER'),
+  /**
+   * A document attribute (CDN.DokAtrybuty, by its DefAtrybuty code) whose values set Allegro's
+   * status, for back offices that mark packing in Optima; absent: none is read.
+   */
+  attribute: z
+    .strictObject({
+      /** DeA_Kod of the attribute definition (document attributes, DeA_Typ 4). */
+      code: text.max(20),
+      /** DAt_WartoscTxt → Allegro status; other values move nothing. */
+      values: z.array(z.strictObject({ value: text.max(1024), status: FULFILMENT_STATUS })).default([]),
+    })
+    .optional(),
 });
 
 const MetricsSchema = z.strictObject({

@@ -101,8 +101,10 @@ export interface SimulatorAdmin {
   listOrderIds(): string[];
   /** `n` more active offers of the seller (beyond dev/catalogue.ts). */
   addOffers(n: number): AddedOffer[];
-  /** An offer's stock and base price (PLN) now; undefined for an unknown offer. */
-  getOffer(offerId: string): { stock: number; priceGross: string } | undefined;
+  /** An offer's stock, base price (PLN) and prices on the additional marketplaces now; undefined for an unknown offer. */
+  getOffer(
+    offerId: string,
+  ): { stock: number; priceGross: string; additionalPrices: Record<string, string> } | undefined;
   /** Every change command of this offer fails with `reason` from now on; null lifts it. */
   refuseOfferChanges(offerId: string, reason: string | null): void;
   getShipments(orderId: string): Shipment[] | undefined;

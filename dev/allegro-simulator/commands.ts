@@ -40,6 +40,8 @@ type Change = { apply: () => void } | { refuse: TaskError };
 type Parsed = { offers: string[]; change: (offerId: string) => Change } | { invalid: string };
 
 const FIELD: Record<CommandKind, string> = { quantity: 'stock.available', price: 'sellingMode.price' };
+/** Currencies Allegro prices in whole units only: `InvalidPricePrecision` otherwise (PITFALLS #20, CONTRACT.md). */
+const WHOLE_UNITS = new Set(['CZK', 'HUF']);
 
 const taskError = (code: string, message: string, path: string | null): TaskError => ({
   code,
@@ -139,6 +141,14 @@ function parsePrice(body: Record<string, unknown>, catalogue: OfferCatalogue): P
       const price = next(catalogue.priceMinor(offerId, marketplace));
       if (price <= 0)
         return { refuse: taskError('VALIDATION_ERROR', 'The price must be greater than 0.', 'sellingMode.price') };
+      if (WHOLE_UNITS.has(currency) && price % 100 !== 0)
+        return {
+          refuse: taskError(
+            'InvalidPricePrecision',
+            `Prices in ${currency} must be whole numbers.`,
+            `additionalMarketplaces.${marketplace}.sellingMode.price`,
+          ),
+        };
       return { apply: () => catalogue.setPrice(offerId, marketplace, price) };
     },
   };

@@ -106,10 +106,18 @@ export class OfferCatalogue {
     return this.byId.has(offerId);
   }
 
-  /** Stock and base price (PLN) now, or undefined for an unknown offer. */
-  current(offerId: string): { stock: number; priceGross: string } | undefined {
+  /** Stock, base price (PLN) and the prices on the additional marketplaces now; undefined for an unknown offer. */
+  current(
+    offerId: string,
+  ): { stock: number; priceGross: string; additionalPrices: Record<string, string> } | undefined {
     const offer = this.byId.get(offerId);
-    return offer && { stock: offer.stock, priceGross: offer.priceGross };
+    return (
+      offer && {
+        stock: offer.stock,
+        priceGross: offer.priceGross,
+        additionalPrices: Object.fromEntries(FOREIGN.map((m) => [m, formatMinor(this.priceMinor(offerId, m))])),
+      }
+    );
   }
 
   setStock(offerId: string, stock: number): void {

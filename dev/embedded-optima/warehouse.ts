@@ -7,7 +7,15 @@ import type { Database } from 'better-sqlite3';
 import { parseMinor } from '../../domain/money';
 import { ensureRow, insertRow } from './rows';
 import { sqlDateTime, tableInfo } from './schema';
-import { DEMO_OPERATOR, OPENING_STOCK_DATE, productValues, RETAIL_PRICE_NUMBER, seedPrices, TWR_TYP } from './seed';
+import {
+  DEA_TYP,
+  DEMO_OPERATOR,
+  OPENING_STOCK_DATE,
+  productValues,
+  RETAIL_PRICE_NUMBER,
+  seedPrices,
+  TWR_TYP,
+} from './seed';
 
 export interface NewGood {
   code: string;
@@ -136,5 +144,43 @@ export function convertToInvoice(
       TrR_Flaga: 0,
     });
     return invoiceId;
+  })();
+}
+
+/**
+ * A person sets a document attribute (e.g. STATUS_WYSYLKI = SPAKOWANE) on a document and saves
+ * it, as in Optima's document form: the definition is made when the company lacks it, the value
+ * replaces the one before, and saving the document stamps TrN_TS_Mod (DokAtrybuty has no stamp).
+ */
+export function setDocumentAttribute(
+  db: Database,
+  documentId: number,
+  attribute: { code: string; value: string },
+  now = new Date(),
+): void {
+  const ts = sqlDateTime(now);
+  db.transaction(() => {
+    const definitionId = ensureRow(
+      db,
+      'DefAtrybuty',
+      { DeA_Typ: DEA_TYP.document, DeA_Kod: attribute.code },
+      {
+        DeA_Nazwa: attribute.code,
+        DeA_Format: 1,
+        DeA_CzyDrukowac: 0,
+        DeA_OpeZalKod: DEMO_OPERATOR.code,
+        DeA_OpeModKod: DEMO_OPERATOR.code,
+        DeA_TS_Zal: ts,
+        DeA_TS_Mod: ts,
+      },
+    );
+    db.prepare('DELETE FROM CDN.DokAtrybuty WHERE DAt_TrNId = ? AND DAt_DeAId = ?').run(documentId, definitionId);
+    insertRow(db, 'DokAtrybuty', {
+      DAt_TrNId: documentId,
+      DAt_DeAId: definitionId,
+      DAt_Kod: attribute.code,
+      DAt_WartoscTxt: attribute.value,
+    });
+    db.prepare('UPDATE CDN.TraNag SET TrN_TS_Mod = ? WHERE TrN_TrNID = ?').run(ts, documentId);
   })();
 }

@@ -1,11 +1,12 @@
 /** watch-fulfilment: the account's fulfilment watcher (order status and tracking numbers to Allegro). */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Settings } from '../../config/settings';
 import {
   fulfilmentStatusQuery,
   fulfilmentWorkflowId,
   scanNowSignal,
   type FulfilmentInput,
+  type FulfilmentState,
 } from '../../workflows/fulfilment';
 import { ACCOUNT } from '../../workflows/search-attributes';
 import { EXIT, flag, type CommandSpec } from '../command';
@@ -17,6 +18,30 @@ export function fulfilmentInput(settings: Settings, account: string): Fulfilment
     everySeconds,
     rules: { ...rules, carriers: Object.fromEntries(carriers.map((c) => [String(c.courierType), c.carrierId])) },
   };
+}
+
+/** What the watcher's query says, without its per-order memory (up to thousands of entries). */
+export type FulfilmentStatus = Omit<FulfilmentState, 'applied'> & { account: string };
+
+/** The watcher's status, or undefined when it does not run. */
+export async function queryFulfilment(client: Client, account: string): Promise<FulfilmentStatus | undefined> {
+  const handle = client.workflow.getHandle(fulfilmentWorkflowId(account));
+  try {
+    if ((await handle.describe()).status.name !== 'RUNNING') return undefined;
+    const { applied: _applied, ...status } = await handle.query(fulfilmentStatusQuery);
+    return status;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+export function fulfilmentLine(workflowId: string, status: FulfilmentStatus): string {
+  return (
+    `Fulfilment watcher ${workflowId}: ${status.runs} scans, ${status.statusesSet} statuses set, ` +
+    `${status.shipmentsAdded} tracking numbers added; documents changed after ${status.since}` +
+    (status.lastError ? `; last scan failed: ${status.lastError}` : '')
+  );
 }
 
 export const watchFulfilment: CommandSpec = {
@@ -53,12 +78,7 @@ export const watchFulfilment: CommandSpec = {
     if (flag(input, 'now')) await handle.signal(scanNowSignal);
     const { applied: _applied, ...status } = await handle.query(fulfilmentStatusQuery);
     if (flag(input, 'json')) ctx.out(JSON.stringify(status, null, 2));
-    else
-      ctx.out(
-        `Fulfilment watcher ${workflowId}: ${status.runs} scans, ${status.statusesSet} statuses set, ` +
-          `${status.shipmentsAdded} tracking numbers added; documents changed after ${status.since}` +
-          (status.lastError ? `; last scan failed: ${status.lastError}` : ''),
-      );
+    else ctx.out(fulfilmentLine(workflowId, status));
     return status.lastError ? EXIT.attention : EXIT.ok;
   },
 };

@@ -37,7 +37,8 @@ export function printOfferSync(ctx: CommandContext, status: OfferSyncStatus): vo
   ctx.out(
     run
       ? `  last run ${run.at}: ${run.linkedOffers} linked offers, ${run.quantityChanges} quantity and ${run.priceChanges} ` +
-          `price changes sent, ${run.refused} refused, ${run.soldOut} sold out, ${run.missingOnAllegro} not on Allegro`
+          `price changes sent, ${run.refused} refused, ${run.soldOut} sold out, ${run.missingOnAllegro} not on Allegro` +
+          (run.notPriced ? `, ${run.notPriced} foreign prices without a rate` : '')
       : '  no run yet',
   );
   ctx.out(
@@ -50,6 +51,15 @@ export function printOfferSync(ctx: CommandContext, status: OfferSyncStatus): vo
       renderTable(
         ['Offer', 'On Allegro', 'From Optima', 'Change %'],
         status.held.map((h) => [h.offerId, h.from, h.to, String(h.changePercent)]),
+      ),
+    );
+  }
+  if (status.notPriced?.length) {
+    ctx.out('  Foreign prices not sent in the last run (never guessed):');
+    ctx.io.stdout.write(
+      renderTable(
+        ['Offer', 'Marketplace', 'Why'],
+        status.notPriced.map((n) => [n.offerId, n.marketplace, n.reason]),
       ),
     );
   }
@@ -70,7 +80,7 @@ export const syncOffers: CommandSpec = {
   usage: '[--now] [--approve [--offer ID]] [--json]',
   description: [
     'Starts the export workflow offer-sync:<account> when it does not run (settings offerSync: every N minutes, warehouses, ' +
-      'price type, markup, price guard), and shows its last run, the prices waiting for approval and the offers Allegro refused.',
+      'price type, markup, price guard, foreign marketplaces), and shows its last run, the prices waiting for approval and the offers Allegro refused.',
     '--now runs it at once. --approve sends the held prices (all, or the one of --offer) at the next run, which it starts.',
     'Only what changed since the last value sent goes to Allegro; a refused value is not sent again until Optima changes.',
   ],

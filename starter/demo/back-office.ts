@@ -1,14 +1,15 @@
 /**
  * The demo's back office, switched on in the demo only (embedded Optima): every few seconds a
- * warehouse person converts a couple of imported ROs to invoices with a waybill number and
- * changes the stock of a good, and then asks the stock export and the fulfilment watcher to
+ * warehouse person marks a couple of imported ROs packed (a document attribute), converts the
+ * ones packed before to invoices with a waybill number and changes the stock of a good, and then asks the stock export and the fulfilment watcher to
  * run, so the screen shows stock moving to the offers and parcels getting tracking numbers.
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Settings } from '../../config/settings';
 import { DEMO_OFFERS } from '../../dev/catalogue';
-import { convertToInvoice, openEmbeddedOptima, setStock } from '../../dev/embedded-optima';
+import { DEMO_PACKING_ATTRIBUTE } from '../../dev/demo-settings';
+import { convertToInvoice, openEmbeddedOptima, setDocumentAttribute, setStock } from '../../dev/embedded-optima';
 import { offerSyncWorkflowId, syncOffersNowSignal } from '../../workflows/offer-sync-definitions';
 import { fulfilmentWorkflowId, scanNowSignal } from '../../workflows/fulfilment';
 import { ACCOUNT } from '../../workflows/search-attributes';
@@ -39,24 +40,38 @@ export async function ensureWriteBack(client: Client, settings: Settings, accoun
 }
 
 export interface BackOffice {
-  stats(): { converted: number; stockChanges: number };
+  stats(): { packed: number; converted: number; stockChanges: number };
   stop(): void;
 }
 
 export function startBackOffice(opts: { file: string; client: Client; accounts: string[] }): BackOffice {
   // Opened before the worker's first activity: a brand-new file is seeded here, once.
   const optima = openEmbeddedOptima({ file: opts.file });
+  let packed = 0;
   let converted = 0;
   let stockChanges = 0;
   let tick = 0;
-  const work = async () => {
-    tick++;
-    const pending = optima.company
+  /** Imported ROs not invoiced yet, packed (true) or not. */
+  const openOrders = (isPacked: boolean) =>
+    optima.company
       .prepare(
         "SELECT n.TrN_TrNID AS id FROM CDN.TraNag AS n WHERE n.TrN_TypDokumentu = 308 AND n.TrN_NumerObcy <> '' " +
-          'AND NOT EXISTS (SELECT 1 FROM CDN.TraNagRelacje AS r WHERE r.TrR_TrNId = n.TrN_TrNID) ORDER BY n.TrN_TrNID LIMIT ?',
+          'AND NOT EXISTS (SELECT 1 FROM CDN.TraNagRelacje AS r WHERE r.TrR_TrNId = n.TrN_TrNID) ' +
+          `AND ${isPacked ? '' : 'NOT '}EXISTS (SELECT 1 FROM CDN.DokAtrybuty AS a WHERE a.DAt_TrNId = n.TrN_TrNID ` +
+          'AND a.DAt_Kod = ?) ORDER BY n.TrN_TrNID LIMIT ?',
       )
-      .all(CONVERSIONS_PER_TICK) as { id: number }[];
+      .all(DEMO_PACKING_ATTRIBUTE.code, CONVERSIONS_PER_TICK) as { id: number }[];
+  const work = async () => {
+    tick++;
+    // Packed a tick before it is invoiced: the buyer sees READY_FOR_SHIPMENT, then SENT with the number.
+    const pending = openOrders(true);
+    for (const { id } of openOrders(false)) {
+      setDocumentAttribute(optima.company, id, {
+        code: DEMO_PACKING_ATTRIBUTE.code,
+        value: DEMO_PACKING_ATTRIBUTE.packed,
+      });
+      packed++;
+    }
     for (const { id } of pending) {
       convertToInvoice(optima.company, id, { waybill: `DEMO${String(id).padStart(10, '0')}PL`, carrierType: 0 });
       converted++;
@@ -87,7 +102,7 @@ export function startBackOffice(opts: { file: string; client: Client; accounts: 
   }, TICK_MS);
   timer.unref();
   return {
-    stats: () => ({ converted, stockChanges }),
+    stats: () => ({ packed, converted, stockChanges }),
     stop() {
       clearInterval(timer);
       optima.close();

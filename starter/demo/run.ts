@@ -328,7 +328,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo, signal: AbortSig
       io.stdout.write(
         `Back to Allegro: ${stats.offerChanges.quantity} stock and ${stats.offerChanges.price} price changes sent to offers; ` +
           `${stats.requests['PUT /order/checkout-forms/{id}/fulfillment'] ?? 0} statuses set and ${stats.shipmentsAdded} ` +
-          `tracking numbers added (${office.converted} ROs converted, ${office.stockChanges} stock changes in Optima).\n`,
+          `tracking numbers added (${office.packed} ROs marked packed, ${office.converted} converted, ` +
+          `${office.stockChanges} stock changes in Optima).\n`,
       );
     }
     return result;

@@ -120,6 +120,44 @@ suite('Allegro simulator: offer commands, shipments, carriers (openapi.yaml)', (
     expect(sim.admin.getOffer(offer)?.priceGross).toBe('31.49');
   });
 
+  test('CZK and HUF prices are whole units: hellers and fillér are refused per offer; EUR takes cents', async () => {
+    const [offer] = sim.admin.addOffers(1).map((o) => o.offerId);
+    const before = sim.admin.getOffer(offer)?.additionalPrices;
+    const hellers = await client.put(
+      `${PRICE}/c6b2b1a4-6e3a-4d1f-9d55-000000000001`,
+      priceCommand('189.50', [offer], 'allegro-cz', 'CZK'),
+    );
+    expect(hellers.status).toBe(201);
+    expect(hellers.body).toMatchObject({ taskCount: { total: 1, success: 0, failed: 1 } });
+    const tasks = await client.get<{ tasks: { status: string; errors: { code: string }[] }[] }>(
+      `${PRICE}/c6b2b1a4-6e3a-4d1f-9d55-000000000001/tasks`,
+    );
+    check('GET', `${PRICE}/{commandId}/tasks`, tasks);
+    expect(tasks.body.tasks[0]).toMatchObject({ status: 'FAIL', errors: [{ code: 'InvalidPricePrecision' }] });
+    const filler = await client.put(
+      `${PRICE}/c6b2b1a4-6e3a-4d1f-9d55-000000000002`,
+      priceCommand('2500.01', [offer], 'allegro-hu', 'HUF'),
+    );
+    expect(filler.body).toMatchObject({ taskCount: { failed: 1 } });
+    expect(sim.admin.getOffer(offer)?.additionalPrices).toEqual(before);
+
+    const cents = await client.put(
+      `${PRICE}/c6b2b1a4-6e3a-4d1f-9d55-000000000003`,
+      priceCommand('7.39', [offer], 'allegro-sk', 'EUR'),
+    );
+    expect(cents.body).toMatchObject({ taskCount: { success: 1 } });
+    const listing = await client.get<{
+      offers: {
+        additionalMarketplaces: Record<string, { sellingMode: { price: { amount: string; currency: string } } }>;
+      }[];
+    }>(`/sale/offers?offer.id=${offer}`);
+    check('GET', '/sale/offers', listing);
+    expect(listing.body.offers[0].additionalMarketplaces['allegro-sk'].sellingMode.price).toEqual({
+      amount: '7.39',
+      currency: 'EUR',
+    });
+  });
+
   test('a fault after serving: the change is made although the answer is lost', async () => {
     const [a] = sim.admin.addOffers(1);
     const id = 'a6b2b1a4-6e3a-4d1f-9d55-000000000004';

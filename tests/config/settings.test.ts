@@ -196,6 +196,16 @@ describe('errors name the bad key and what is allowed', () => {
       /^import\.documentDate: unknown key \(allowed here: stage, .*documentDateSource/,
     ],
     ['a kind', { AO_OPTIMA__KIND: 'oracle' }, /^optima\.kind: must be one of embedded, mssql \(got "oracle"\)/],
+    [
+      'a marketplace without its own price',
+      { AO_OFFER_SYNC__MARKETPLACES: '[{ marketplace: allegro-de }]' },
+      /^offerSync\.marketplaces\[0\]\.marketplace: must be one of allegro-cz, allegro-sk, allegro-hu \(got "allegro-de"\)/,
+    ],
+    [
+      'a marketplace twice',
+      { AO_OFFER_SYNC__MARKETPLACES: '[{ marketplace: allegro-cz }, { marketplace: allegro-cz, markupPercent: 5 }]' },
+      /^offerSync\.marketplaces: each marketplace at most once/,
+    ],
     ['a missing key', { AO_OPTIMA__KIND: 'mssql' }, /^optima\.server: is required/],
     [
       'a list item',

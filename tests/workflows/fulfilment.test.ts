@@ -2,10 +2,11 @@
  * Order status and tracking back to Allegro (issue 13) on the real dev server: an imported RO
  * converted to FS with a waybill number in the embedded Optima → within one watcher run the
  * simulated order shows the configured status and exactly one shipment with that number, also
- * when the worker dies after each Allegro call; a conversion without a waybill sets its own status.
+ * when the worker dies after each Allegro call; a conversion without a waybill sets its own status;
+ * a configured document attribute moves the status once per value.
  */
 import { WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
-import { convertToInvoice } from '../../dev/embedded-optima';
+import { convertToInvoice, setDocumentAttribute } from '../../dev/embedded-optima';
 import { orderWorkflowId } from '../../workflows/definitions';
 import {
   fulfilmentStatusQuery,
@@ -13,6 +14,7 @@ import {
   scanNowSignal,
   watchFulfilment,
 } from '../../workflows/fulfilment';
+import type { FulfilmentRules } from '../../domain/fulfilment';
 import { importOrder } from '../../workflows/import-order';
 import { documentsOf, eventually, replayRunsOfThisFile, startEnv, type TestEnv } from './env';
 
@@ -46,11 +48,11 @@ async function importedOrder(): Promise<{ orderId: string; documentId: number }>
   return { orderId, documentId: document.TrN_TrNID };
 }
 
-async function startWatcher(): Promise<WorkflowHandle<typeof watchFulfilment>> {
+async function startWatcher(rules: FulfilmentRules = RULES): Promise<WorkflowHandle<typeof watchFulfilment>> {
   watcher = await env.client.workflow.start(watchFulfilment, {
     taskQueue: env.taskQueue,
     workflowId: fulfilmentWorkflowId(env.account),
-    args: [{ account: env.account, rules: RULES, everySeconds: 3600 }],
+    args: [{ account: env.account, rules, everySeconds: 3600 }],
   });
   return watcher;
 }
@@ -113,9 +115,56 @@ test('the worker dies after setting the status and after adding the shipment: st
   expect(requests(POST_SHIPMENT)).toBe(1);
 });
 
+test('a document attribute set in Optima moves the Allegro status once; the next value moves it on', async () => {
+  env = await startEnv({ seed: 1403 });
+  const { orderId, documentId } = await importedOrder();
+  const handle = await startWatcher({
+    ...RULES,
+    attribute: {
+      code: 'STATUS_WYSYLKI',
+      values: [
+        { value: 'SPAKOWANE', status: 'READY_FOR_SHIPMENT' },
+        { value: 'WYSLANE', status: 'SENT' },
+      ],
+    },
+  });
+  await afterRun(handle, 1);
+  expect(env.simulator.admin.getOrder(orderId)?.fulfillment.status).not.toBe('READY_FOR_SHIPMENT');
+  const before = requests(PUT_FULFILMENT);
+
+  // A second later than the import: the scan reads documents stamped after its last one.
+  setDocumentAttribute(
+    env.optimaDb.company,
+    documentId,
+    { code: 'STATUS_WYSYLKI', value: 'SPAKOWANE' },
+    new Date(Date.now() + 1000),
+  );
+  await handle.signal(scanNowSignal);
+  const packed = await afterRun(handle, 2);
+  expect(env.simulator.admin.getOrder(orderId)?.fulfillment.status).toBe('READY_FOR_SHIPMENT');
+  expect(packed.statusesSet).toBe(1);
+  expect(requests(PUT_FULFILMENT)).toBe(before + 1);
+
+  await handle.signal(scanNowSignal);
+  await afterRun(handle, 3);
+  expect(requests(PUT_FULFILMENT)).toBe(before + 1);
+
+  setDocumentAttribute(
+    env.optimaDb.company,
+    documentId,
+    { code: 'STATUS_WYSYLKI', value: 'WYSLANE' },
+    new Date(Date.now() + 2000),
+  );
+  await handle.signal(scanNowSignal);
+  const sent = await afterRun(handle, 4);
+  expect(env.simulator.admin.getOrder(orderId)?.fulfillment.status).toBe('SENT');
+  expect(sent.statusesSet).toBe(2);
+  expect(env.simulator.admin.getShipments(orderId)).toEqual([]);
+});
+
 test('every run this file made replays against the current workflow code', async () => {
   env = await startEnv();
   const { replayed, failures } = await replayRunsOfThisFile();
   expect(failures).toEqual([]);
-  expect(replayed).toBeGreaterThanOrEqual(4);
+  expect(replayed).toBeGreaterThanOrEqual(5);
 });

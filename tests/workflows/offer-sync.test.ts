@@ -2,10 +2,12 @@
  * The stock and price export on the real dev server (issue 13): 1,000 linked offers with
  * stock changed on 37 send exactly 37 quantity changes and a second run none; a refusal shows
  * Allegro's reason and is not resent; an answer lost mid-command and a worker dying after the
- * command both resume without a change sent twice; a price jump over the guard waits.
+ * command both resume without a change sent twice; a price jump over the guard waits; a foreign
+ * marketplace gets its price in its currency at the NBP rate, or is listed when there is no rate.
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { SqlOptimaGateway } from '../../activities/optima/gateway';
+import { createNbpExchangeRates } from '../../activities/rates/nbp';
 import type { AddedOffer } from '../../dev/allegro-simulator';
 import { addGoods, setRetailPrice, setStock } from '../../dev/embedded-optima';
 import { sqliteDriver } from '../../dev/embedded-optima/driver';
@@ -16,6 +18,7 @@ import {
   offerSyncStatusQuery,
   offerSyncWorkflowId,
   syncOffersNowSignal,
+  type OfferSyncRulesInput,
   type OfferSyncStatus,
 } from '../../workflows/offer-sync-definitions';
 import { eventually, replayRunsOfThisFile, startEnv, type TestEnv } from './env';
@@ -46,7 +49,9 @@ async function linkedOffers(n: number): Promise<{ offers: AddedOffer[]; productI
   return { offers, productIds };
 }
 
-async function startSync(): Promise<WorkflowHandle<typeof syncOffers>> {
+async function startSync(
+  marketplaces?: OfferSyncRulesInput['marketplaces'],
+): Promise<WorkflowHandle<typeof syncOffers>> {
   handle = await env.client.workflow.start(syncOffers, {
     taskQueue: env.taskQueue,
     workflowId: offerSyncWorkflowId(env.account),
@@ -54,7 +59,7 @@ async function startSync(): Promise<WorkflowHandle<typeof syncOffers>> {
       {
         account: env.account,
         everyMinutes: 600,
-        rules: { warehouses: [], priceTypeNumber: 4, markupPercent: 0, priceGuardPercent: 30 },
+        rules: { warehouses: [], priceTypeNumber: 4, markupPercent: 0, priceGuardPercent: 30, marketplaces },
       },
     ],
   });
@@ -170,9 +175,43 @@ test('a price jump over the guard waits for a person; approved, it goes; a small
   expect(env.simulator.admin.stats().offerChanges.price).toBe(2);
 });
 
+test('an offer on allegro.cz gets its CZK price from the NBP rate and the markup; no HUF rate: listed, not guessed', async () => {
+  env = await startEnv({ seed: 1317 });
+  const { offers } = await linkedOffers(2);
+  env.nbp.admin.setMissing('HUF', true);
+  const rates = createNbpExchangeRates({ baseUrl: env.nbp.url });
+  const { rate } = await rates.rateBefore('CZK', new Date().toISOString().slice(0, 10));
+  await rates.close();
+  const sync = await startSync([
+    { marketplace: 'allegro-cz', markupPercent: 5 },
+    { marketplace: 'allegro-hu', markupPercent: 0 },
+  ]);
+  const first = await afterRun(sync, 1);
+  // Whole crowns: the gross PLN price plus 5 %, at the stand-in's rate (PLN per crown).
+  const czk = (pln: string) => `${Math.round((Number(pln) * 1.05) / Number(rate))}.00`;
+  for (const offer of offers)
+    expect(env.simulator.admin.getOffer(offer.offerId)?.additionalPrices['allegro-cz']).toBe(czk(offer.priceGross));
+  expect(first.lastRun).toMatchObject({ quantityChanges: 0, priceChanges: 2, refused: 0, notPriced: 2 });
+  expect(first.notPriced).toEqual(
+    offers.map((o) => ({
+      offerId: o.offerId,
+      marketplace: 'allegro-hu',
+      reason: expect.stringContaining('allegro-hu'),
+    })),
+  );
+  const before = env.simulator.admin.getOffer(offers[0].offerId)?.additionalPrices['allegro-hu'];
+  expect(env.simulator.admin.stats().offerChanges.price).toBe(2);
+
+  const second = await runAgain(sync, 2);
+  expect(second.lastRun).toMatchObject({ quantityChanges: 0, priceChanges: 0, notPriced: 2 });
+  expect(env.simulator.admin.stats().offerChanges.price).toBe(2);
+  expect(env.simulator.admin.getOffer(offers[0].offerId)?.additionalPrices['allegro-hu']).toBe(before);
+  expect(env.simulator.admin.getOffer(offers[0].offerId)?.priceGross).toBe(offers[0].priceGross);
+});
+
 test('every run this file made replays against the current workflow code', async () => {
   env = await startEnv();
   const { replayed, failures } = await replayRunsOfThisFile();
   expect(failures).toEqual([]);
-  expect(replayed).toBeGreaterThanOrEqual(4);
+  expect(replayed).toBeGreaterThanOrEqual(5);
 });
