@@ -94,7 +94,9 @@ export async function temporalFloor(
   const lastReading = await worker.stop();
   const seconds = (closedAt - floorStart) / 1000;
   const timings = summarise(await fetchTimelines(client, spreadSample(floorIds, options.historySample)));
-  log(`Floor (${shape}): ${floorIds.length} workflows in ${seconds.toFixed(1)} s (${(floorIds.length / seconds).toFixed(1)} /s).`);
+  log(
+    `Floor (${shape}): ${floorIds.length} workflows in ${seconds.toFixed(1)} s (${(floorIds.length / seconds).toFixed(1)} /s).`,
+  );
   return {
     workflows: floorIds.length,
     steps,

@@ -151,7 +151,13 @@ export async function completedActivityTypes(handle: WorkflowHandle): Promise<st
 
 /** A completed local activity's type, from the marker the SDK's core records (its data is plain JSON). */
 function localActivityOf(
-  marker: { markerName?: string | null; details?: Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | null } | null | undefined,
+  marker:
+    | {
+        markerName?: string | null;
+        details?: Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | null;
+      }
+    | null
+    | undefined,
 ): string | undefined {
   if (marker?.markerName !== 'core_local_activity') return undefined;
   const data = marker.details?.data?.payloads?.[0]?.data;
