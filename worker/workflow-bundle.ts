@@ -48,9 +48,16 @@ export async function buildWorkflowBundle(root = ROOT): Promise<{ file: string; 
   const { code } = await bundleWorkflowCode({ workflowsPath: files.workflows });
   fs.mkdirSync(path.dirname(files.bundle), { recursive: true });
   // The bundle first, its digest last: a start never pairs a fresh digest with an old bundle.
-  fs.writeFileSync(files.bundle, code);
-  fs.writeFileSync(files.digest, digest);
+  // Each replaced whole (rename): workers starting together never read a half-written file.
+  writeWhole(files.bundle, code);
+  writeWhole(files.digest, digest);
   return { file: files.bundle, bytes: code.length };
+}
+
+function writeWhole(file: string, text: string): void {
+  const partial = `${file}.${process.pid}.partial`;
+  fs.writeFileSync(partial, text);
+  fs.renameSync(partial, file);
 }
 
 /** The built bundle when it matches the sources; else bundled now and kept for the next start. */
