@@ -8,12 +8,17 @@
  * driver (`mssql/msnodesqlv8`), which this build does not include: use a SQL login, or
  * a Windows domain account by name and password (NTLM: `domain` + user + password).
  */
-import sql from 'mssql';
+import type sql from 'mssql';
 import { PermanentError, TransientError } from '../../domain/errors';
 import { checkParams, type OptimaDriver, type Params, type Row, type SqlRunner, type Transaction } from './driver';
 import { classifyMssqlError } from './errors';
 import type { Statement } from './sql';
 import { int, nvarchar, type SqlType, type SqlValue } from './sql-types';
+
+type Mssql = typeof sql;
+let loaded: Promise<Mssql> | undefined;
+/** mssql (with tedious) takes ~0.3 s and ~30 MB to load: only a worker on SQL Server pays for it. */
+const mssql = (): Promise<Mssql> => (loaded ??= import('mssql').then((module) => module.default));
 
 /** The driver's own statements, SQL Server only (SQLite's BEGIN IMMEDIATE does both jobs). */
 export const MSSQL_DRIVER_STATEMENTS = {
@@ -167,7 +172,7 @@ export function poolConfig(s: MssqlConnectionSettings, database: string): sql.co
   return config;
 }
 
-function mssqlType(t: SqlType): sql.ISqlType | (() => sql.ISqlType) {
+function mssqlType(sql: Mssql, t: SqlType): sql.ISqlType | (() => sql.ISqlType) {
   switch (t.kind) {
     case 'int':
       return sql.Int;
@@ -201,9 +206,10 @@ export async function runStatement<T extends Row>(
   params: Params,
 ): Promise<T[]> {
   checkParams(statement, params);
+  const sql = await mssql();
   for (const [name, type] of Object.entries(statement.params)) {
     const value = params[name] ?? null;
-    request.input(name, mssqlType(type), type.kind === 'datetime' ? dateValue(value) : value);
+    request.input(name, mssqlType(sql, type), type.kind === 'datetime' ? dateValue(value) : value);
   }
   const result = await request.query(statement.mssql);
   const sets = result.recordsets as unknown as T[][];
@@ -214,10 +220,12 @@ function lazyPool(config: sql.config): { get(): Promise<sql.ConnectionPool>; clo
   let pool: Promise<sql.ConnectionPool> | undefined;
   return {
     get() {
-      pool ??= new sql.ConnectionPool(config).connect().catch((e: unknown) => {
-        pool = undefined; // reconnect on the next call
-        throw classifyMssqlError(e);
-      });
+      pool ??= mssql()
+        .then((sql) => new sql.ConnectionPool(config).connect())
+        .catch((e: unknown) => {
+          pool = undefined; // reconnect on the next call
+          throw classifyMssqlError(e);
+        });
       return pool;
     },
     async close() {
@@ -242,6 +250,7 @@ function poolRunner(pool: { get(): Promise<sql.ConnectionPool> }): SqlRunner {
 
 /** Opens the company pool (the config pool on first use) and returns the driver. */
 export async function openMssqlDriver(settings: MssqlConnectionSettings): Promise<OptimaDriver> {
+  const sql = await mssql();
   const company = lazyPool(poolConfig(settings, settings.database));
   const config = lazyPool(poolConfig(settings, settings.configDatabase));
   await company.get();
