@@ -33,6 +33,7 @@ export function formatChaosReport(result: ChaosResult): string {
     ['lost', v.lost],
     ['duplicate documents', v.duplicateDocuments],
     ['duplicate contractors', v.duplicateContractors],
+    ['cards of orders cancelled first', v.cardsOfCancelledOrders],
     ['total mismatches', v.totalMismatches],
     ['numbering gaps', v.numberingGaps],
     ['failed workflows', v.failedWorkflows],

@@ -28,6 +28,8 @@ export interface Verdict {
   lost: number;
   duplicateDocuments: number;
   duplicateContractors: number;
+  /** Cards matched for an order cancelled before its document, used by no document (not duplicates). */
+  cardsOfCancelledOrders: number;
   totalMismatches: number;
   numberingGaps: number;
   failedWorkflows: number;
@@ -66,6 +68,22 @@ export function contractorIds(optimaFile: string): number[] {
   const db = new Database(embeddedOptimaFiles(optimaFile).companyCdn, { readonly: true, fileMustExist: true });
   try {
     return (db.prepare('SELECT Knt_KntId AS id FROM Kontrahenci').all() as { id: number }[]).map((r) => r.id);
+  } finally {
+    db.close();
+  }
+}
+
+/** The identity keys linked to each contractor card (AO.ContractorLinks). */
+export function contractorLinkKeys(optimaFile: string): Map<number, string[]> {
+  const db = new Database(`${embeddedOptimaFiles(optimaFile).company}.ao`, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT LinkKey AS linkKey, KntId AS id FROM ContractorLinks').all() as {
+      linkKey: string;
+      id: number;
+    }[];
+    const keys = new Map<number, string[]>();
+    for (const { linkKey, id } of rows) keys.set(id, [...(keys.get(id) ?? []), linkKey]);
+    return keys;
   } finally {
     db.close();
   }
@@ -157,12 +175,32 @@ export async function judge(input: {
     }
   }
 
-  // An identity on two contractor cards, or a card made by the run that no document uses.
+  // An identity on two contractor cards, or a card made by the run that no document uses. A
+  // card matched for an order the buyer then cancelled before its document is not a duplicate:
+  // it is the buyer's one card, found again by a later order (counted apart).
   let duplicateContractors = 0;
-  for (const cards of contractorsOfBuyer.values()) duplicateContractors += cards.size - 1;
+  for (const [buyer, cards] of contractorsOfBuyer) {
+    duplicateContractors += cards.size - 1;
+    if (cards.size > 1) push(examples, 'duplicateContractors', `${buyer} (cards ${[...cards].join(', ')})`);
+  }
+  const cancelledBuyers = new Set<string>();
+  for (const orderId of injected.cancelled) {
+    const form = simulator.admin.getOrder(orderId);
+    if (form && !byOrder.has(orderId)) cancelledBuyers.add(contractorLinkKey(CheckoutFormSchema.parse(form), 'chaos'));
+  }
   const used = new Set(documents.map((d) => d.contractorId));
-  const made = contractorIds(input.optimaFile).filter((id) => id > input.seedContractorMax);
-  duplicateContractors += made.filter((id) => !used.has(id)).length;
+  const linkKeys = contractorLinkKeys(input.optimaFile);
+  let cardsOfCancelledOrders = 0;
+  for (const id of contractorIds(input.optimaFile)) {
+    if (id <= input.seedContractorMax || used.has(id)) continue;
+    const keys = linkKeys.get(id) ?? [];
+    if (keys.length > 0 && keys.every((key) => cancelledBuyers.has(key))) {
+      cardsOfCancelledOrders++;
+    } else {
+      duplicateContractors++;
+      push(examples, 'duplicateContractors', `card ${id} used by no document (links: ${keys.join(', ') || 'none'})`);
+    }
+  }
 
   return {
     ordersOnAllegro: simulator.admin.listOrderIds().length,
@@ -172,6 +210,7 @@ export async function judge(input: {
     lost,
     duplicateDocuments,
     duplicateContractors,
+    cardsOfCancelledOrders,
     totalMismatches,
     numberingGaps: numberingGaps(documents),
     failedWorkflows,
