@@ -81,7 +81,7 @@ const BACKFILL_ACTIVITY: ActivityOptions = {
  * a second, not after a run's timeouts (new orders wait on it).
  */
 const READ_ACTIVITY: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '15 seconds',
   retry: {
     initialInterval: '500 milliseconds',
     backoffCoefficient: 2,
@@ -93,11 +93,11 @@ const READ_ACTIVITY: ActivityOptions = {
 
 /**
  * Starting a page's order workflows: it heartbeats every few seconds (worker/interceptors.ts),
- * so a killed worker is noticed in 10 s (not 15) and the page dispatched again (idempotently) elsewhere.
+ * so a killed worker is noticed in 5 s (not 15) and the page dispatched again (idempotently) elsewhere.
  */
 const DISPATCH_ACTIVITY: ActivityOptions = {
   ...RUN_ACTIVITY,
-  heartbeatTimeout: '10 seconds',
+  heartbeatTimeout: '5 seconds',
   retry: { ...RUN_ACTIVITY.retry, initialInterval: '500 milliseconds' },
 };
 

@@ -159,6 +159,7 @@ export async function runChaos(input: Partial<ChaosOptions>): Promise<ChaosResul
       seedContractorMax,
       client: world.client,
       taskQueue: world.taskQueue,
+      account: world.account,
     });
     const starts = await workflowStarts(world.client, world.taskQueue);
     const documents = documentTimes(world.optimaFile);

@@ -115,8 +115,10 @@ export async function judge(input: {
   seedContractorMax: number;
   client: Client;
   taskQueue: string;
+  /** The Allegro account the orders came in on: contractor link keys carry it. */
+  account: string;
 }): Promise<Verdict> {
-  const { injected, simulator, client, taskQueue } = input;
+  const { injected, simulator, client, taskQueue, account } = input;
   const documents = readDocuments(input.optimaFile);
   const byOrder = new Map<string, DocumentRow[]>();
   for (const row of documents) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
@@ -158,7 +160,7 @@ export async function judge(input: {
       }
     }
     // One card per identity: a buyer may stand behind a private card and one per company NIP.
-    const buyer = contractorLinkKey(CheckoutFormSchema.parse(form), 'chaos');
+    const buyer = contractorLinkKey(CheckoutFormSchema.parse(form), account);
     const seen = contractorsOfBuyer.get(buyer) ?? new Set<number>();
     for (const doc of docs) seen.add(doc.contractorId);
     contractorsOfBuyer.set(buyer, seen);
@@ -186,7 +188,7 @@ export async function judge(input: {
   const cancelledBuyers = new Set<string>();
   for (const orderId of injected.cancelled) {
     const form = simulator.admin.getOrder(orderId);
-    if (form && !byOrder.has(orderId)) cancelledBuyers.add(contractorLinkKey(CheckoutFormSchema.parse(form), 'chaos'));
+    if (form && !byOrder.has(orderId)) cancelledBuyers.add(contractorLinkKey(CheckoutFormSchema.parse(form), account));
   }
   const used = new Set(documents.map((d) => d.contractorId));
   const linkKeys = contractorLinkKeys(input.optimaFile);
