@@ -20,6 +20,8 @@ export interface BenchRun extends Watcher {
 }
 
 export const floorTaskQueue = (taskQueue: string) => `${taskQueue}-floor`;
+/** The one-activity floor's own queue: its workflows are counted apart from the other floor's. */
+export const oneActivityFloorTaskQueue = (taskQueue: string) => `${taskQueue}-floor1`;
 
 export async function setUpBench(options: BenchOptions, log: (line: string) => void): Promise<BenchRun> {
   log(`Setting up: Temporal, Allegro simulator (${options.latencyMs} ms per call), embedded Optima…`);
@@ -42,7 +44,11 @@ export async function setUpBench(options: BenchOptions, log: (line: string) => v
     async close() {
       for (const worker of workers) await worker.stop();
       // After a failure on a shared server: nothing is left running (a no-op after a full run).
-      for (const queue of [world.taskQueue, floorTaskQueue(world.taskQueue)]) {
+      for (const queue of [
+        world.taskQueue,
+        floorTaskQueue(world.taskQueue),
+        oneActivityFloorTaskQueue(world.taskQueue),
+      ]) {
         await terminateRunning(world.client, queue).catch((error: unknown) =>
           log(`could not clean up ${queue}: ${String(error)}`),
         );

@@ -11,7 +11,7 @@ import { allegroTaskQueue, orderWorkflowId, type OrderEventSignal } from '../../
 import { cpuMs } from '../cpu';
 import type { benchFloorOrder, FloorStep } from '../floor-workflow';
 import { activityScheduleOf, fetchTimelines, spreadSample, summarise, type TimingSummary } from '../histories';
-import { floorTaskQueue, type BenchRun } from '../setup';
+import { floorTaskQueue, oneActivityFloorTaskQueue, type BenchRun } from '../setup';
 import { waitForWorkflowsClosed } from '../watch';
 import { spawnBenchWorker } from '../worker-child';
 import type { WorkerStats } from '../worker-protocol';
@@ -57,7 +57,7 @@ export async function temporalFloor(
   const realSteps = await realOrderSteps(run, realOrderId);
   const steps = shape === 'steps' ? realSteps : realSteps.slice(0, 1);
   const phase = shape === 'steps' ? 'floor' : 'floorOneActivity';
-  const floorQueue = floorTaskQueue(world.taskQueue);
+  const floorQueue = (shape === 'steps' ? floorTaskQueue : oneActivityFloorTaskQueue)(world.taskQueue);
   log(
     `Floor: ${options.orders} workflows × ${steps.length} empty activities (${steps.map((s) => s.activityType).join(', ')}). Starting its worker process…`,
   );
