@@ -3,7 +3,12 @@
  * Optima behind the real gateway, the real activities and both workers (startWorker) on the
  * run's shared Temporal dev server, on a task queue of its own.
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../activities';
 import { AllegroClient } from '../../activities/allegro/client';
@@ -21,12 +26,15 @@ import { policySource } from '../../worker/settings-source';
 import { startWorker, type RunningWorker } from '../../worker/start';
 import {
   orderProgressQuery,
+  orderWorkflowId,
   pollerStatusQuery,
   pollerWorkflowId,
+  type ImportOrderInput,
   type OrderProgress,
   type PollerInput,
   type PollerStatus,
 } from '../../workflows/definitions';
+import { importOrder } from '../../workflows/import-order';
 import { pollAllegroEvents } from '../../workflows/poller';
 import { testClient, testDataConverter, testNamespace, testNativeConnection, uniqueName } from '../harness/temporal';
 
@@ -234,6 +242,20 @@ export function progressWhen(
     const progress = await handle.query(orderProgressQuery);
     return test(progress) ? progress : undefined;
   }, what);
+}
+
+/** An order's workflow on the test's queue, as the poller would start it, with the test's policy unless `input` says otherwise. */
+export function startOrder(
+  env: TestEnv,
+  checkoutFormId: string,
+  input: Partial<ImportOrderInput> = {},
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof importOrder>> {
+  return env.client.workflow.start(importOrder, {
+    taskQueue: env.taskQueue,
+    workflowId: orderWorkflowId(env.account, checkoutFormId),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    args: [{ account: env.account, checkoutFormId, policy: env.policy, ...input }],
+  });
 }
 
 /** The account's poller on the test's queue: a 1 s interval from now, unless `input` says otherwise. */

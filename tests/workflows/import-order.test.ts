@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { policyVersion } from '../../activities/policy';
 import { loadSettings, toImportPolicy } from '../../config/settings';
@@ -23,7 +22,16 @@ import {
 import { importOrder } from '../../workflows/import-order';
 import { DOCUMENT_NUMBER, ORDER_STATUS } from '../../workflows/search-attributes';
 import { completedActivityTypes } from '../harness/temporal';
-import { countRows, documentsOf, eventually, progressWhen, replayRunsOfThisFile, startEnv, type TestEnv } from './env';
+import {
+  countRows,
+  documentsOf,
+  eventually,
+  progressWhen,
+  replayRunsOfThisFile,
+  startEnv,
+  startOrder,
+  type TestEnv,
+} from './env';
 
 const COURIER = DEMO_DELIVERY_METHODS.find((m) => m.name === 'Allegro Kurier DPD')!;
 
@@ -35,14 +43,7 @@ afterEach(async () => {
   await env.close();
 });
 
-function start(checkoutFormId: string, input: Partial<ImportOrderInput> = {}) {
-  return env.client.workflow.start(importOrder, {
-    taskQueue: env.taskQueue,
-    workflowId: orderWorkflowId(env.account, checkoutFormId),
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-    args: [{ account: env.account, checkoutFormId, policy: env.policy, ...input }],
-  });
-}
+const start = (checkoutFormId: string, input: Partial<ImportOrderInput> = {}) => startOrder(env, checkoutFormId, input);
 
 interface LineRow {
   TrE_TwrKod: string;

@@ -3,12 +3,10 @@
  * imported with import.productSets = split (one line per component, the set's price split
  * exactly), waiting with the default (wait), and waiting when the components' VAT rates differ.
  */
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { DEMO_DELIVERY_METHODS, DEMO_PRODUCT_SETS } from '../../dev/catalogue';
 import { parseMinor, vatFromGross } from '../../domain/money';
-import { orderWorkflowId, retrySignal, type ImportOrderInput } from '../../workflows/definitions';
-import { importOrder } from '../../workflows/import-order';
-import { documentsOf, progressWhen, replayRunsOfThisFile, startEnv, type TestEnv } from './env';
+import { retrySignal, type ImportOrderInput } from '../../workflows/definitions';
+import { documentsOf, progressWhen, replayRunsOfThisFile, startEnv, startOrder, type TestEnv } from './env';
 
 const COURIER = DEMO_DELIVERY_METHODS.find((m) => m.name === 'Allegro Kurier DPD')!;
 const [GIFT_SET, MIXED_VAT_SET] = DEMO_PRODUCT_SETS;
@@ -21,14 +19,7 @@ afterEach(async () => {
   await env.close();
 });
 
-function start(checkoutFormId: string, input: Partial<ImportOrderInput> = {}) {
-  return env.client.workflow.start(importOrder, {
-    taskQueue: env.taskQueue,
-    workflowId: orderWorkflowId(env.account, checkoutFormId),
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-    args: [{ account: env.account, checkoutFormId, policy: env.policy, ...input }],
-  });
-}
+const start = (checkoutFormId: string, input: Partial<ImportOrderInput> = {}) => startOrder(env, checkoutFormId, input);
 
 function setOrder(offerId: string, quantity: number): string {
   return env.simulator.admin.addOrder({
