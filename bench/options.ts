@@ -1,4 +1,5 @@
 /** What a benchmark run is given, and the defaults `npm run bench` uses. */
+import { DEFAULT_DISPATCH_CONCURRENCY } from '../activities/poller-activities';
 import type { WorkerTuning } from '../worker/start';
 
 export interface BenchOptions {
@@ -54,7 +55,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   pageSize: 1000,
   tuning: DEFAULT_TUNING,
   allegroRequestsPerMinute: 9000,
-  dispatchConcurrency: 128,
+  dispatchConcurrency: DEFAULT_DISPATCH_CONCURRENCY,
   historySample: 200,
   seed: 1,
   stallSeconds: 120,
