@@ -1,7 +1,11 @@
 /** Bounded concurrency for I/O-bound work (the poller's dispatch; the benchmark imitates it). */
 
 /** Runs fn over items, at most `limit` at once; waits for all, then throws the first failure. */
-export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -9,7 +13,7 @@ export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) 
     while (next < items.length && !failure) {
       const index = next++;
       try {
-        results[index] = await fn(items[index]);
+        results[index] = await fn(items[index], index);
       } catch (error) {
         failure ??= { error };
       }

@@ -30,7 +30,7 @@ export const ALLEGRO_ACTIVITIES = [
 ] as const satisfies readonly (keyof Activities)[];
 
 /** Heartbeats with progress details of their own (resumed from on retry): not overwritten. */
-export const OWN_HEARTBEATS: readonly (keyof Activities)[] = ['backfillOrders'];
+export const OWN_HEARTBEATS: readonly (keyof Activities)[] = ['backfillOrders', 'dispatchOrderEvents'];
 
 export function createActivities(deps: ActivityDeps): Activities {
   return {

@@ -26,6 +26,12 @@ import type { cancelImportedOrder, reviewImportedOrder } from '../workflows/afte
 import type { importOrder } from '../workflows/import-order';
 import { ACCOUNT, ORDER_ID, ORDER_STATUS } from '../workflows/search-attributes';
 import { mapLimited } from './concurrency';
+import {
+  DISPATCH_HEARTBEAT_MS,
+  DispatchProgressTracker,
+  type DispatchOutcome as Outcome,
+  type DispatchProgress,
+} from './dispatch-progress';
 import type { ActivityDeps } from './deps';
 import { orderSignalWithStart } from './order-start';
 import type { DispatchResult, PolledEvent, PollerActivities, SweepResult } from './types';
@@ -43,8 +49,6 @@ export const SWEEP_EVENT_TYPE = 'SWEEP';
 export const DEFAULT_DISPATCH_CONCURRENCY = 128;
 /** Forms dispatched between two heartbeats of a backfill. */
 const BACKFILL_BATCH = 50;
-
-type Outcome = 'dispatched' | 'alreadyDone' | 'cancellationStarted';
 
 interface BackfillProgress {
   statusIndex: number;
@@ -278,7 +282,6 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     },
 
     async dispatchOrderEvents({ account, policy, orderTiming, events, superseded }) {
-      const result: DispatchResult = { cursor: null, dispatched: 0, alreadyDone: 0, cancellationsStarted: 0 };
       // One dispatch per form: a cancel event wins (it may start the cancel path), else the latest.
       const perForm = new Map<string, PolledEvent>();
       for (const event of events) {
@@ -287,11 +290,24 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
         if (!kept || !CANCEL_EVENT_TYPES.has(kept.type) || CANCEL_EVENT_TYPES.has(event.type))
           perForm.set(event.checkoutFormId, event);
       }
-      await mapLimited([...perForm.values()], concurrency, async (event) => {
-        const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
-        const outcome = await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming);
-        count(result, outcome);
-      });
+      const forms = [...perForm.values()];
+      // A retry after a worker died part-way resumes where the last heartbeat said the page
+      // stood: signalling its first forms again would double the server's work in a burst.
+      const resumed = activityInfo().heartbeatDetails as DispatchProgress | undefined;
+      const progress = new DispatchProgressTracker(forms.length, resumed);
+      const beat = setInterval(() => heartbeat(progress.snapshot()), DISPATCH_HEARTBEAT_MS);
+      try {
+        await mapLimited(forms.slice(progress.start), concurrency, async (event, index) => {
+          const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
+          progress.finished(
+            progress.start + index,
+            await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming),
+          );
+        });
+      } finally {
+        clearInterval(beat);
+      }
+      const result: DispatchResult = { cursor: null, ...progress.snapshot().counts };
       for (const { checkoutFormId, byCheckoutFormId } of superseded) {
         try {
           await deps.temporal.workflow
@@ -380,12 +396,6 @@ function toPolledEvent(event: OrderEvent): PolledEvent {
     ...(event.order.checkoutForm ? { checkoutFormId: event.order.checkoutForm.id } : {}),
     lineItemIds: (event.order.lineItems ?? []).map((line) => line.id),
   };
-}
-
-function count(result: DispatchResult, outcome: Outcome): void {
-  if (outcome === 'dispatched') result.dispatched++;
-  else if (outcome === 'cancellationStarted') result.cancellationsStarted++;
-  else result.alreadyDone++;
 }
 
 function earliestPurchase(lines: { boughtAt?: string | null }[]): string | undefined {

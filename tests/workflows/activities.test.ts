@@ -364,6 +364,44 @@ describe('poller activities', () => {
     await handle.terminate('test done');
   });
 
+  test('dispatchOrderEvents retried after a worker died resumes after the forms its last heartbeat counted', async () => {
+    const client = await testClient();
+    const forms = [uniqueName('form'), uniqueName('form'), uniqueName('form')];
+    const at = new Date().toISOString();
+    const input = {
+      account: standIns.account,
+      policy,
+      superseded: [],
+      events: forms.map((form, i) => ({
+        id: String(20 + i),
+        type: 'READY_FOR_PROCESSING',
+        occurredAt: at,
+        checkoutFormId: form,
+        lineItemIds: [`l${i}`],
+      })),
+    };
+    // The dead attempt's heartbeat: the first two forms were handed over (one was already done).
+    const heartbeatDetails = { done: 2, counts: { dispatched: 1, alreadyDone: 1, cancellationsStarted: 0 } };
+    const result = await new MockActivityEnvironment({ heartbeatDetails }, quiet).run(
+      activities.dispatchOrderEvents,
+      input,
+    );
+    expect(result).toEqual({ cursor: '22', dispatched: 2, alreadyDone: 1, cancellationsStarted: 0 });
+    const started = await Promise.all(
+      forms.map((form) =>
+        client.workflow
+          .getHandle(orderWorkflowId(standIns.account, form))
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          ),
+      ),
+    );
+    expect(started).toEqual([false, false, true]);
+    await client.workflow.getHandle(orderWorkflowId(standIns.account, forms[2])).terminate('test done');
+  });
+
   test('backfillOrders dispatches each listed form once and resumes from its last heartbeat', async () => {
     const day = 24 * 3600_000;
     const client = await testClient();
