@@ -19,6 +19,12 @@ export interface BenchOptions {
   allegroRequestsPerMinute: number;
   /** Workflow starts in flight at once: the poller's dispatcher default (activities/deps.ts). */
   dispatchConcurrency: number;
+  /**
+   * Whether the embedded Optima's commits wait for the disk. Default false: better-sqlite3's
+   * fsync blocks the worker's event loop (a third of its main thread in a profiled run), where
+   * a SQL Server's commit is awaited without blocking anything; true measures that stall.
+   */
+  optimaFsync: boolean;
   /** Histories read per phase for the per-activity timings. */
   historySample: number;
   seed: number;
@@ -56,6 +62,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   tuning: DEFAULT_TUNING,
   allegroRequestsPerMinute: 9000,
   dispatchConcurrency: DEFAULT_DISPATCH_CONCURRENCY,
+  optimaFsync: false,
   historySample: 200,
   seed: 1,
   stallSeconds: 120,

@@ -88,8 +88,9 @@ function benchCommand(): Command {
   for (const [flag, { key, help }] of Object.entries(TUNING_FLAGS))
     command.option(`--${flag} <N>`, `${help} (default ${DEFAULT_OPTIONS.tuning[key]})`);
   return command
+    .option('--optima-fsync', "the embedded Optima's commits wait for the disk (default: for the OS only)")
     .option('--json <FILE>', `where every figure is written (default ${DEFAULT_JSON})`)
-    .option('--cpu-profile <DIR>', "the integrator worker also writes a V8 CPU profile of its main thread there");
+    .option('--cpu-profile <DIR>', 'the integrator worker also writes a V8 CPU profile of its main thread there');
 }
 
 /** Names as on the command line: commander keys its values by camel case. */
@@ -107,6 +108,7 @@ export function parseBenchArgs(argv: string[]): { options: Partial<BenchOptions>
     options: {
       ...numbers(OPTION_FLAGS, given, DEFAULT_OPTIONS),
       ...(given['cpu-profile'] ? { cpuProfileDir: path.resolve(given['cpu-profile']) } : {}),
+      ...(command.opts<{ optimaFsync?: boolean }>().optimaFsync ? { optimaFsync: true } : {}),
       tuning: numbers(TUNING_FLAGS, given, DEFAULT_OPTIONS.tuning),
     },
   };

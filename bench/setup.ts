@@ -27,6 +27,7 @@ export async function setUpBench(options: BenchOptions, log: (line: string) => v
   log(`Setting up: Temporal, Allegro simulator (${options.latencyMs} ms per call), embedded Optima…`);
   const world = await createBenchWorld({
     latencyMs: options.latencyMs,
+    optimaFsync: options.optimaFsync,
     seed: options.seed,
     log,
     ...(options.temporalAddress ? { temporalAddress: options.temporalAddress } : {}),

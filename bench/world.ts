@@ -30,6 +30,8 @@ const TOKEN_LIFETIME_MS = 12 * 3600_000;
 
 export interface WorldOptions {
   latencyMs: number;
+  /** The embedded Optima's commits wait for the disk (BenchOptions.optimaFsync). */
+  optimaFsync: boolean;
   seed: number;
   /** An existing server (the tests' one); default: startDevServer (honours TEMPORAL_ADDRESS). */
   temporalAddress?: string;
@@ -105,7 +107,7 @@ export async function createBenchWorld(options: WorldOptions): Promise<BenchWorl
 
     const tokenDir = path.join(dir, 'tokens');
     const settingsInput: SettingsInput = {
-      optima: { kind: 'embedded', file: optimaFile, operator: 'ADMIN' },
+      optima: { kind: 'embedded', file: optimaFile, operator: 'ADMIN', fsync: options.optimaFsync },
       allegro: {
         clientId: simulator.clientId,
         clientSecret: simulator.clientSecret,

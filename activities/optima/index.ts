@@ -29,6 +29,12 @@ export interface EmbeddedOptimaSettings extends CommonSettings {
   file?: string;
   /** Seed the demo company; default: when the files are new. */
   seed?: boolean;
+  /**
+   * Default true: a commit waits for the disk. false: only for the OS, so better-sqlite3's
+   * synchronous fsync does not stall the worker's event loop (a SQL Server's commit never
+   * does); a killed process loses nothing, a power cut may.
+   */
+  fsync?: boolean;
 }
 
 interface MssqlCommon extends CommonSettings {

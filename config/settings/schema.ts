@@ -47,6 +47,8 @@ const OptimaEmbeddedSchema = z.strictObject({
   /** SQLite file of the development stand-in holding the CDN tables. */
   file: text.default('.data/optima.sqlite'),
   operator: text.default('ADMIN'),
+  /** false: commits reach the OS, not the disk (a power cut may lose the last ones). */
+  fsync: z.boolean().default(true),
 });
 
 const OptimaMssqlSchema = z.strictObject({

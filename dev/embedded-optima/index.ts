@@ -58,6 +58,8 @@ export function embeddedOptimaFiles(file: string): EmbeddedOptimaFiles {
 
 export interface EmbeddedOptima {
   company: Database.Database;
+  /** Whether a commit waits for the disk (PRAGMA synchronous FULL) or only for the OS (OFF). */
+  fsync: boolean;
   config: Database.Database;
   licences: LicenceSimulator;
   /** null: everything in memory (gone on close). */
@@ -86,6 +88,18 @@ export function attachDatabase(db: Database.Database, schema: string, file: stri
   db.pragma(`${schema}.journal_mode = DELETE`);
 }
 
+/**
+ * Commits wait for the disk (FULL, SQLite's default) or only hand their writes to the OS (OFF):
+ * then a killed process loses nothing and the super-journal still makes commits atomic across
+ * the attached files, but a power cut may lose or corrupt the last ones. Applies to every
+ * database attached so far.
+ */
+export function setFsync(db: Database.Database, fsync: boolean): void {
+  for (const { name } of db.pragma('database_list') as { name: string }[]) {
+    db.pragma(`"${name}".synchronous = ${fsync ? 'FULL' : 'OFF'}`);
+  }
+}
+
 /** Creates the missing CDN tables of `database`; true when the database was new. */
 function ensureCdnSchema(db: Database.Database, database: OptimaDatabase): boolean {
   const isNew = db.prepare("SELECT 1 FROM CDN.sqlite_master WHERE type = 'table' LIMIT 1").get() === undefined;
@@ -100,15 +114,18 @@ function ensureCdnSchema(db: Database.Database, database: OptimaDatabase): boole
  * database is new; seeding is idempotent, so `seed: true` on an existing one only adds
  * what is missing.
  */
-export function openEmbeddedOptima(opts: { file?: string; seed?: boolean } = {}): EmbeddedOptima {
+export function openEmbeddedOptima(opts: { file?: string; seed?: boolean; fsync?: boolean } = {}): EmbeddedOptima {
   const files = opts.file ? embeddedOptimaFiles(opts.file) : null;
+  const fsync = opts.fsync ?? true;
   const company = openConnection(files?.company ?? null);
   let config: Database.Database | undefined;
   try {
     attachDatabase(company, 'CDN', files?.companyCdn ?? null);
+    setFsync(company, fsync);
     const companyNew = ensureCdnSchema(company, 'company');
     config = openConnection(files?.config ?? null);
     attachDatabase(config, 'CDN', files?.configCdn ?? null);
+    setFsync(config, fsync);
     const configNew = ensureCdnSchema(config, 'config');
     if (opts.seed ?? (companyNew || configNew)) {
       seedCompany(company);
@@ -122,6 +139,7 @@ export function openEmbeddedOptima(opts: { file?: string; seed?: boolean } = {})
   const openConfig = config;
   return {
     company,
+    fsync,
     config: openConfig,
     licences: createLicenceSimulator(),
     files,

@@ -26,6 +26,8 @@ describe('npm run bench', () => {
     const defaults = parseBenchArgs([]);
     expect(defaults.json).toBe(path.join('bench', 'results', 'latest.json'));
     expect(defaults.options).toMatchObject({ orders: 2000, steadySeconds: 60, rate: 5, latencyMs: 40 });
+    expect(defaults.options.optimaFsync).toBeUndefined(); // withDefaults: false
+    expect(parseBenchArgs(['--optima-fsync']).options.optimaFsync).toBe(true);
     const given = parseBenchArgs([
       '--orders',
       '10',

@@ -9,6 +9,7 @@ import {
   insertRow,
   openEmbeddedOptima,
 } from '../../dev/embedded-optima';
+import { sqliteDriver } from '../../dev/embedded-optima/driver';
 
 let dir: string;
 beforeEach(() => {
@@ -66,6 +67,25 @@ describe('file persistence', () => {
       expect(() => attachDatabase(optima.company, 'AO; DROP', null)).toThrow(/not a schema name/);
     } finally {
       optima.close();
+    }
+  });
+
+  test('commits wait for the disk unless fsync is false; the driver sets AO the same way', async () => {
+    const levels = (db: Database.Database, schemas: string[]) =>
+      schemas.map((schema) => db.pragma(`${schema}.synchronous`, { simple: true }));
+    const safe = openEmbeddedOptima({ file: join(dir, 'safe.db') });
+    try {
+      expect(levels(safe.company, ['main', 'CDN'])).toEqual([2, 2]); // FULL
+    } finally {
+      safe.close();
+    }
+    const optima = openEmbeddedOptima({ file: join(dir, 'fast.db'), fsync: false });
+    const driver = sqliteDriver(optima, { ownsOptima: true });
+    try {
+      expect(levels(optima.company, ['main', 'CDN', 'AO'])).toEqual([0, 0, 0]); // OFF
+      expect(levels(optima.config, ['main', 'CDN'])).toEqual([0, 0]);
+    } finally {
+      await driver.close();
     }
   });
 
