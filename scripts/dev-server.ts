@@ -23,6 +23,8 @@ export interface DevServerOptions {
    * which otherwise caps a dev server at ~40 workflow starts a second here, not the integrator.
    */
   sqlitePragmas?: string[];
+  /** `--dynamic-config-value`s; default DEV_SERVER_DYNAMIC_CONFIG. */
+  dynamicConfig?: Record<string, boolean | number | string>;
   /** Namespace to create and check (the `default` namespace always exists). Default `default`. */
   namespace?: string;
   /** Receives every server output line; by default output is kept only to explain a failed start. */
@@ -116,6 +118,41 @@ async function waitUntilReady(address: string, namespace: string, deadline: numb
 
 const DB_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
 
+/**
+ * What a dev server changes from the CLI's defaults, as a production cluster would have it:
+ * - the CLI reads search attributes from the database on every use, so that ones added at run
+ *   time show at once; ours are registered as the server starts (`--search-attribute`), and
+ *   the reads cost the server CPU on every order's start and upsert;
+ * - eager activities: a workflow task that schedules an activity on its own queue gets the
+ *   activity task in its reply, when the worker has a free slot, without a trip through
+ *   matching (Temporal's `system.enableActivityEagerExecution`, off by default);
+ * - the history shard reads its new tasks (a workflow task after an activity, an activity to
+ *   match) at most 20 times a second by default: each step of an order then waited ~35 ms
+ *   before a worker got it, on an idle server too. A dev server has one shard.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, boolean | number>> = {
+  'system.forceSearchAttributesCacheRefreshOnRead': false,
+  'system.enableActivityEagerExecution': true,
+  'history.transferProcessorMaxPollRPS': 1000,
+};
+
+/** The `temporal` CLI's arguments for a dev server on `port` (and the Web UI on `uiPort`, if any). */
+export function devServerArgs(options: DevServerOptions, port: number, uiPort: number | undefined): string[] {
+  const namespace = options.namespace ?? 'default';
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
+  args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.dbFile) {
+    for (const pragma of options.sqlitePragmas ?? DB_FILE_PRAGMAS) args.push('--sqlite-pragma', pragma);
+  }
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  if (options.uiCodecEndpoint && uiPort !== undefined) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  if (namespace !== 'default') args.push('--namespace', namespace);
+  for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  return args;
+}
+
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const namespace = options.namespace ?? 'default';
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
@@ -128,15 +165,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   const port = options.port === 0 ? await freePort() : (options.port ?? 7233);
   const uiPort = options.uiPort === false ? undefined : (options.uiPort ?? port + 1000);
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
-  args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
-  if (options.dbFile) args.push('--db-filename', options.dbFile);
-  if (options.dbFile) {
-    for (const pragma of options.sqlitePragmas ?? DB_FILE_PRAGMAS) args.push('--sqlite-pragma', pragma);
-  }
-  if (options.uiCodecEndpoint && uiPort !== undefined) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
-  if (namespace !== 'default') args.push('--namespace', namespace);
-  for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  const args = devServerArgs(options, port, uiPort);
 
   // Own process group, so stop() also reaches anything the CLI spawns.
   const child = spawn(location.binary, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

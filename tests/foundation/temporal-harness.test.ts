@@ -4,7 +4,12 @@ import path from 'node:path';
 import net from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
-import { ensureSearchAttributes, SEARCH_ATTRIBUTE_NAMES, startDevServer } from '../../scripts/dev-server';
+import {
+  devServerArgs,
+  ensureSearchAttributes,
+  SEARCH_ATTRIBUTE_NAMES,
+  startDevServer,
+} from '../../scripts/dev-server';
 import { cachedCliPath, locateTemporal, TemporalUnavailableError } from '../../scripts/temporal-cli';
 import {
   completedActivityTypes,
@@ -119,6 +124,20 @@ describe('the shared Temporal dev server', () => {
     expect(server.uiUrl).toBeUndefined();
     await server.stop();
     expect(await portAcceptsConnections(testAddress())).toBe(true);
+  });
+
+  it('a dev server reads new tasks without the 20-a-second cap, dispatches eager activities, caches search attributes; a file database runs in WAL', () => {
+    const values = (args: string[]) =>
+      args.flatMap((arg, i) => (args[i - 1] === '--dynamic-config-value' ? [arg] : []));
+    expect(values(devServerArgs({}, 7233, undefined))).toEqual([
+      'system.forceSearchAttributesCacheRefreshOnRead=false',
+      'system.enableActivityEagerExecution=true',
+      'history.transferProcessorMaxPollRPS=1000',
+    ]);
+    expect(values(devServerArgs({ dynamicConfig: {} }, 7233, undefined))).toEqual([]);
+    const withFile = devServerArgs({ dbFile: 'x.db' }, 7233, 8233);
+    expect(withFile.join(' ')).toContain('--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal');
+    expect(withFile.join(' ')).toContain('--ui-port 8233');
   });
 
   it('startDevServer persists to dbFile and stop() leaves nothing listening', async () => {
