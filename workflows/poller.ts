@@ -200,6 +200,7 @@ class Poller {
   async run(): Promise<void> {
     const maxRuns = this.input.runsBeforeContinueAsNew ?? DEFAULT_RUNS_BEFORE_CONTINUE_AS_NEW;
     for (let runs = 1; ; runs++) {
+      const runStartedAt = Date.now();
       await this.applyResets();
       if (!this.synced) await this.initialSync();
       if (this.synced && !this.state.paused) {
@@ -215,7 +216,8 @@ class Poller {
           await continueAsNew<typeof pollAllegroEvents>({ ...this.input, state: this.state });
       }
 
-      const next = nextRunAfter(Date.now(), this.input.schedule);
+      // Replay-safe: a timer's duration is not compared on replay, only its place in the history.
+      const next = nextRunAfter(Date.now(), this.input.schedule, runStartedAt);
       this.state.nextRunAt = new Date(next).toISOString();
       await condition(() => this.wake || this.resets.length > 0, Math.max(1, next - Date.now()));
       this.wake = false;

@@ -6,8 +6,13 @@ import type { PollerSchedule } from './definitions';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function nextRunAfter(nowMs: number, schedule: PollerSchedule): number {
-  if (schedule.kind === 'interval') return nowMs + schedule.seconds * 1000;
+/**
+ * An interval counts from the start of the run that just ended (`runStartedMs`), so a run's
+ * own time does not stretch the cadence (a 1 s poll whose run takes 0.3 s polls every 1 s, not
+ * 1.3 s); a run longer than the interval is followed by the next at once.
+ */
+export function nextRunAfter(nowMs: number, schedule: PollerSchedule, runStartedMs = nowMs): number {
+  if (schedule.kind === 'interval') return Math.max(nowMs, runStartedMs + schedule.seconds * 1000);
   const today = localDate(nowMs, schedule.timeZone);
   for (let days = 0; days <= 2; days++) {
     const at = zonedTime(today.year, today.month, today.day + days, schedule.hour, schedule.minute, schedule.timeZone);

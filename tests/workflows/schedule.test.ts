@@ -1,6 +1,13 @@
 import { nextRunAfter } from '../../workflows/schedule';
 
 describe('nextRunAfter (poller cadence)', () => {
+  test('an interval counts from the start of the run; a run longer than it is followed at once', () => {
+    const started = Date.parse('2026-01-15T10:00:00.000Z');
+    const every = { kind: 'interval' as const, seconds: 1 };
+    expect(nextRunAfter(started + 300, every, started)).toBe(started + 1000);
+    expect(nextRunAfter(started + 1500, every, started)).toBe(started + 1500);
+  });
+
   test('interval: now + seconds', () => {
     const now = Date.parse('2026-03-10T10:00:00Z');
     expect(new Date(nextRunAfter(now, { kind: 'interval', seconds: 45 })).toISOString()).toBe(
