@@ -11,16 +11,23 @@ export const DEFAULT_TIME_ZONE = 'Europe/Warsaw';
 /** import.dueDays when a pinned policy has none: the settings' defaults. */
 export const DEFAULT_DUE_DAYS = { cashOnDelivery: 7, deferred: 14 } as const;
 
+/** Made once per zone: building an Intl.DateTimeFormat costs far more than using one. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** YYYY-MM-DD of an instant in a time zone, or null when the instant does not parse. */
 export function dateInZone(iso: string, timeZone: string): string | null {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return null;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(t);
+  const parts = dayFormat(timeZone).formatToParts(t);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
