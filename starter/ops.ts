@@ -101,10 +101,19 @@ export function carriedPollerState(status: PollerStatus): PollerState {
   };
 }
 
-export function queryPollerStatus(ctx: CommandContext, client: Client, handle: WorkflowHandle): Promise<PollerStatus> {
-  return withAnswer(client, 'the poller status query', pollerTaskQueue(ctx.settings().temporal.taskQueue), () =>
-    handle.query(pollerStatusQuery),
+/** The poller's status, with its account's waiting orders counted now (the poller does not count them). */
+export async function queryPollerStatus(
+  ctx: CommandContext,
+  client: Client,
+  handle: WorkflowHandle,
+): Promise<PollerStatus> {
+  const status = await withAnswer(
+    client,
+    'the poller status query',
+    pollerTaskQueue(ctx.settings().temporal.taskQueue),
+    () => handle.query(pollerStatusQuery),
   );
+  return { ...status, waitingOrders: await countWaitingOrders(client, status.account) };
 }
 
 /**
@@ -163,7 +172,7 @@ export function pollerStatusLines(status: PollerStatus, now: Date): string[] {
     ['events seen', String(status.eventsSeen)],
     ['orders started', String(status.ordersStarted)],
     ['already done', String(status.ordersAlreadyDone ?? 0)],
-    ['waiting orders', String(status.waitingOrders)],
+    ['waiting orders', String(status.waitingOrders ?? '—')],
   ];
   if (status.backfillFrom) rows.push(['backfill pending from', status.backfillFrom]);
   if (status.lastError) rows.push(['last error', status.lastError]);
@@ -183,6 +192,12 @@ function ordersQuery(account: string, status?: OrderStatus): string {
   const parts = [`WorkflowType = ${quote(WORKFLOW_TYPES.order)}`, `${SEARCH_ATTRIBUTES.account} = ${quote(account)}`];
   if (status) parts.push(`${SEARCH_ATTRIBUTES.status} = ${quote(status)}`);
   return parts.join(' AND ');
+}
+
+/** Running orders that wait: for payment, a licence, a retry (Waiting), or a person (NeedsAttention). */
+export async function countWaitingOrders(client: Client, account: string): Promise<number> {
+  const query = `${ordersQuery(account)} AND ExecutionStatus = 'Running' AND ${SEARCH_ATTRIBUTES.status} IN ('Waiting', 'NeedsAttention')`;
+  return (await client.workflow.count(query)).count;
 }
 
 /** Order workflows per status (open and closed ones the namespace still keeps). */

@@ -218,7 +218,8 @@ export interface ResetOutcome {
 
 export interface PollerStatus extends Omit<PollerState, 'unpaidLines'> {
   account: string;
-  waitingOrders: number;
+  /** Running orders Waiting or NeedsAttention: counted by `status` when it asks (queryPollerStatus). */
+  waitingOrders?: number;
   schedule: PollerSchedule;
 }
 

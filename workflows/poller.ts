@@ -134,7 +134,8 @@ class Poller {
   private readonly state: PollerState;
   /** False until the cursor is first set (initial sync or a reset); no poll reads before. */
   private synced: boolean;
-  private waitingOrders = 0;
+  /** Counted only by pollers recorded before the patch 'waiting-counted-by-status'. */
+  private waitingOrders: number | undefined;
   private wake = false;
   private readonly resets: PendingReset[] = [];
   private resetTickets = 0;
@@ -344,6 +345,9 @@ class Poller {
       this.state.lastError = messageOf(error);
       log.warn('poll run failed', { account, error: this.state.lastError });
     }
+    // Pollers recorded before counted the waiting orders after every run: a visibility query a
+    // second per account. `status` counts them when asked (starter/ops.ts queryPollerStatus).
+    if (patched('waiting-counted-by-status')) return;
     try {
       this.waitingOrders = await countWaitingOrders({ account });
     } catch (error) {
@@ -426,7 +430,12 @@ class Poller {
 
   private status(): PollerStatus {
     const { unpaidLines: _lines, ...state } = this.state;
-    return { ...state, account: this.input.account, waitingOrders: this.waitingOrders, schedule: this.input.schedule };
+    return {
+      ...state,
+      account: this.input.account,
+      ...(this.waitingOrders !== undefined ? { waitingOrders: this.waitingOrders } : {}),
+      schedule: this.input.schedule,
+    };
   }
 }
 
