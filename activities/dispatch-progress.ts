@@ -29,7 +29,12 @@ export class DispatchProgressTracker {
 
   constructor(forms: number, resumed: DispatchProgress | undefined) {
     // A progress of another page (its input changed) or a malformed one is not trusted.
-    const valid = resumed !== undefined && Number.isInteger(resumed.done) && resumed.done <= forms;
+    const valid =
+      resumed !== undefined &&
+      Number.isInteger(resumed.done) &&
+      resumed.done <= forms &&
+      typeof resumed.counts === 'object' &&
+      resumed.counts !== null;
     this.start = valid ? resumed.done : 0;
     this.done = this.start;
     this.counts = valid ? { ...resumed.counts } : { dispatched: 0, alreadyDone: 0, cancellationsStarted: 0 };

@@ -380,12 +380,21 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     },
 
     async countWaitingOrders({ account }) {
-      const query =
-        `WorkflowType = 'importOrder' AND ExecutionStatus = 'Running' AND ${SEARCH_ATTRIBUTES.account} = '${account.replace(/'/g, "\\'")}' ` +
-        `AND ${SEARCH_ATTRIBUTES.status} IN ('Waiting', 'NeedsAttention')`;
-      return (await deps.temporal.workflow.count(query)).count;
+      return (await deps.temporal.workflow.count(waitingOrdersQuery(account))).count;
     },
   };
+}
+
+/**
+ * Running orders that wait: for payment, a licence, a retry (Waiting), or a person
+ * (NeedsAttention). Pollers recorded before 'waiting-counted-by-status' count them after each
+ * run; `status` counts them when asked (starter/ops.ts).
+ */
+export function waitingOrdersQuery(account: string): string {
+  return (
+    `WorkflowType = 'importOrder' AND ExecutionStatus = 'Running' AND ${SEARCH_ATTRIBUTES.account} = '${account.replace(/'/g, "\\'")}' ` +
+    `AND ${SEARCH_ATTRIBUTES.status} IN ('Waiting', 'NeedsAttention')`
+  );
 }
 
 function toPolledEvent(event: OrderEvent): PolledEvent {

@@ -20,6 +20,7 @@ import {
   type ResetTarget,
 } from '../workflows/definitions';
 import { ORDER_ID } from '../workflows/search-attributes';
+import { waitingOrdersQuery } from '../activities/poller-activities';
 import { TOOL } from './command';
 import type { CommandContext } from './context';
 import { relativeTime } from './output';
@@ -113,7 +114,12 @@ export async function queryPollerStatus(
     pollerTaskQueue(ctx.settings().temporal.taskQueue),
     () => handle.query(pollerStatusQuery),
   );
-  return { ...status, waitingOrders: await countWaitingOrders(client, status.account) };
+  try {
+    return { ...status, waitingOrders: await countWaitingOrders(client, status.account) };
+  } catch {
+    // The status still answers without the count (shown as —); `status` reports visibility's own failures.
+    return status;
+  }
 }
 
 /**
@@ -194,10 +200,8 @@ function ordersQuery(account: string, status?: OrderStatus): string {
   return parts.join(' AND ');
 }
 
-/** Running orders that wait: for payment, a licence, a retry (Waiting), or a person (NeedsAttention). */
 export async function countWaitingOrders(client: Client, account: string): Promise<number> {
-  const query = `${ordersQuery(account)} AND ExecutionStatus = 'Running' AND ${SEARCH_ATTRIBUTES.status} IN ('Waiting', 'NeedsAttention')`;
-  return (await client.workflow.count(query)).count;
+  return (await client.workflow.count(waitingOrdersQuery(account))).count;
 }
 
 /** Order workflows per status (open and closed ones the namespace still keeps). */

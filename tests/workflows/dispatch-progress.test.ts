@@ -1,4 +1,4 @@
-import { DispatchProgressTracker } from '../../activities/dispatch-progress';
+import { DispatchProgressTracker, type DispatchProgress } from '../../activities/dispatch-progress';
 
 describe('DispatchProgressTracker', () => {
   test('counts only the leading forms all finished, whatever order they finish in', () => {
@@ -38,6 +38,7 @@ describe('DispatchProgressTracker', () => {
     const counts = { dispatched: 9, alreadyDone: 0, cancellationsStarted: 0 };
     expect(new DispatchProgressTracker(3, { done: 9, counts }).start).toBe(0);
     expect(new DispatchProgressTracker(3, { done: 1.5, counts }).start).toBe(0);
+    expect(new DispatchProgressTracker(3, { done: 1 } as unknown as DispatchProgress).start).toBe(0);
     expect(new DispatchProgressTracker(3, undefined).snapshot().counts.dispatched).toBe(0);
   });
 });
