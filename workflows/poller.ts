@@ -92,8 +92,9 @@ const READ_ACTIVITY: ActivityOptions = {
 };
 
 /**
- * Starting a page's order workflows: it heartbeats every few seconds (worker/interceptors.ts),
- * so a killed worker is noticed in 5 s (not 15) and the page dispatched again (idempotently) elsewhere.
+ * Starting a page's order workflows: it heartbeats its progress every second
+ * (activities/dispatch-progress.ts), so a killed worker is noticed in 5 s (not 15) and the page
+ * is taken up elsewhere after the forms already handed over.
  */
 const DISPATCH_ACTIVITY: ActivityOptions = {
   ...RUN_ACTIVITY,

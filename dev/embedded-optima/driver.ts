@@ -25,7 +25,7 @@ import {
 import { classifySqliteError } from '../../activities/optima/errors';
 import type { Statement } from '../../activities/optima/sql';
 import { LicenceUnavailableError } from '../../domain/errors';
-import { attachDatabase, openEmbeddedOptima, setFsync, type EmbeddedOptima } from '.';
+import { attachDatabase, openEmbeddedOptima, type EmbeddedOptima } from '.';
 
 /** How long a caller keeps retrying while another connection holds the write lock. */
 const BUSY_WAIT_MS = 30_000;
@@ -104,7 +104,6 @@ export interface SqliteDriverOptions {
 export function sqliteDriver(optima: EmbeddedOptima, options: SqliteDriverOptions): OptimaDriver {
   const attached = (optima.company.pragma('database_list') as { name: string }[]).some((d) => d.name === 'AO');
   if (!attached) attachDatabase(optima.company, 'AO', optima.files ? `${optima.files.company}.ao` : null);
-  setFsync(optima.company, optima.fsync);
   const company = new Connection(optima.company);
   const config = new Connection(optima.config);
 

@@ -58,8 +58,6 @@ export function embeddedOptimaFiles(file: string): EmbeddedOptimaFiles {
 
 export interface EmbeddedOptima {
   company: Database.Database;
-  /** Whether a commit waits for the disk (PRAGMA synchronous FULL) or only for the OS (OFF). */
-  fsync: boolean;
   config: Database.Database;
   licences: LicenceSimulator;
   /** null: everything in memory (gone on close). */
@@ -67,16 +65,23 @@ export interface EmbeddedOptima {
   close(): void;
 }
 
-function openConnection(file: string | null): Database.Database {
+/**
+ * `fsync`: commits wait for the disk (synchronous FULL, SQLite's default), or only hand their
+ * writes to the OS (OFF): then a killed process loses nothing and the super-journal still makes
+ * commits atomic across the attached files, but a power cut may lose or corrupt the last ones.
+ */
+function openConnection(file: string | null, fsync: boolean): Database.Database {
   const db = new Database(file ?? ':memory:', { timeout: BUSY_TIMEOUT_MS });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('journal_mode = DELETE');
+  db.pragma(`synchronous = ${fsync ? 'FULL' : 'OFF'}`);
   return db;
 }
 
 /**
  * Attaches a database file (null: a private in-memory one) under `schema`, with the
- * rollback journal that keeps commits atomic across the attached files.
+ * rollback journal that keeps commits atomic across the attached files, and the connection's
+ * own fsync setting (its main database's synchronous level).
  */
 export function attachDatabase(db: Database.Database, schema: string, file: string | null): void {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
@@ -86,18 +91,7 @@ export function attachDatabase(db: Database.Database, schema: string, file: stri
   if (attached) throw new Error(`a database is already attached as ${schema}`);
   db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(file ?? ':memory:');
   db.pragma(`${schema}.journal_mode = DELETE`);
-}
-
-/**
- * Commits wait for the disk (FULL, SQLite's default) or only hand their writes to the OS (OFF):
- * then a killed process loses nothing and the super-journal still makes commits atomic across
- * the attached files, but a power cut may lose or corrupt the last ones. Applies to every
- * database attached so far.
- */
-export function setFsync(db: Database.Database, fsync: boolean): void {
-  for (const { name } of db.pragma('database_list') as { name: string }[]) {
-    db.pragma(`"${name}".synchronous = ${fsync ? 'FULL' : 'OFF'}`);
-  }
+  db.pragma(`${schema}.synchronous = ${Number(db.pragma('main.synchronous', { simple: true }))}`);
 }
 
 /** Creates the missing CDN tables of `database`; true when the database was new. */
@@ -117,15 +111,13 @@ function ensureCdnSchema(db: Database.Database, database: OptimaDatabase): boole
 export function openEmbeddedOptima(opts: { file?: string; seed?: boolean; fsync?: boolean } = {}): EmbeddedOptima {
   const files = opts.file ? embeddedOptimaFiles(opts.file) : null;
   const fsync = opts.fsync ?? true;
-  const company = openConnection(files?.company ?? null);
+  const company = openConnection(files?.company ?? null, fsync);
   let config: Database.Database | undefined;
   try {
     attachDatabase(company, 'CDN', files?.companyCdn ?? null);
-    setFsync(company, fsync);
     const companyNew = ensureCdnSchema(company, 'company');
-    config = openConnection(files?.config ?? null);
+    config = openConnection(files?.config ?? null, fsync);
     attachDatabase(config, 'CDN', files?.configCdn ?? null);
-    setFsync(config, fsync);
     const configNew = ensureCdnSchema(config, 'config');
     if (opts.seed ?? (companyNew || configNew)) {
       seedCompany(company);
@@ -139,7 +131,6 @@ export function openEmbeddedOptima(opts: { file?: string; seed?: boolean; fsync?
   const openConfig = config;
   return {
     company,
-    fsync,
     config: openConfig,
     licences: createLicenceSimulator(),
     files,
