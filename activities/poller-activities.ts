@@ -295,7 +295,10 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       // stood: signalling its first forms again would double the server's work in a burst.
       const resumed = activityInfo().heartbeatDetails as DispatchProgress | undefined;
       const progress = new DispatchProgressTracker(forms.length, resumed);
-      const beat = setInterval(() => heartbeat(progress.snapshot()), DISPATCH_HEARTBEAT_MS);
+      // A local dispatch (a short page) has no heartbeats: its retry redoes the page.
+      const beat = activityInfo().isLocal
+        ? undefined
+        : setInterval(() => heartbeat(progress.snapshot()), DISPATCH_HEARTBEAT_MS);
       try {
         await mapLimited(forms.slice(progress.start), concurrency, async (event, index) => {
           const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };

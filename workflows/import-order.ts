@@ -42,11 +42,13 @@ import { JourneyRules, stageReached } from './order-rules';
 import {
   cancelDocument,
   createDocument,
+  createDocumentLocallyFirst,
   failureOf,
   fetchOrder,
   findExistingDocument,
   findExistingDocumentLocally,
   matchContractor,
+  matchContractorLocallyFirst,
   matchProducts,
   recordLink,
 } from './order-steps';
@@ -171,11 +173,17 @@ export class OrderJourney {
     const lines = await this.step('matchProducts', () =>
       matchProducts({ account: this.ref.account, order: form, ...this.rules.forActivity() }),
     );
+    // Orders recorded before these two steps ran locally first replay them as activities.
+    const locally = patched('optima-steps-local');
     const buyer = await this.step('matchContractor', () =>
-      matchContractor({ account: this.ref.account, order: form, ...this.rules.forActivity() }),
+      (locally ? matchContractorLocallyFirst : matchContractor)({
+        account: this.ref.account,
+        order: form,
+        ...this.rules.forActivity(),
+      }),
     );
     const document = await this.step('createDocument', () =>
-      createDocument({
+      (locally ? createDocumentLocallyFirst : createDocument)({
         account: this.ref.account,
         order: form,
         lines,

@@ -11,6 +11,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  isCancellation,
   proxyActivities,
   proxyLocalActivities,
   workflowInfo,
@@ -129,6 +130,49 @@ export const { cancelDocument, noteOnDocument } = proxyActivities<OrderActivitie
     nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
   },
 });
+
+/**
+ * matchContractor and createDocument run first as local activities: each is a few
+ * milliseconds of SQL in this worker, and a task queue round trip plus a workflow task of its
+ * own cost more than the step (~50 ms and a sixth of the server's work per order each). The
+ * journey still shows each as its own step (a local activity's marker). A step that fails past
+ * a few quick attempts (Optima deadlocked, connection lost) goes on as the regular activity,
+ * whose attempts and last error the UI shows while it retries. Idempotent, so a step repeated
+ * after a worker died mid-task makes no second contractor or document.
+ */
+const optimaLocally = proxyLocalActivities<OrderActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
+  },
+});
+
+async function locallyFirst<T>(local: () => Promise<T>, regular: () => Promise<T>): Promise<T> {
+  try {
+    return await local();
+  } catch (error) {
+    // The journey handles typed refusals (licence, a person needed) exactly as from the regular step.
+    const type = failureOf(error)?.type;
+    if (isCancellation(error) || (type !== undefined && (OPTIMA_NON_RETRYABLE as readonly string[]).includes(type)))
+      throw error;
+    return regular();
+  }
+}
+
+export const matchContractorLocallyFirst: OrderActivities['matchContractor'] = (input) =>
+  locallyFirst(
+    () => optimaLocally.matchContractor(input),
+    () => matchContractor(input),
+  );
+
+export const createDocumentLocallyFirst: OrderActivities['createDocument'] = (input) =>
+  locallyFirst(
+    () => optimaLocally.createDocument(input),
+    () => createDocument(input),
+  );
 
 /**
  * The current settings' rules for the journey's own decisions: a local activity (no task

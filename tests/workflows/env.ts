@@ -28,6 +28,7 @@ import {
   orderProgressQuery,
   orderWorkflowId,
   pollerStatusQuery,
+  pollerTaskQueue,
   pollerWorkflowId,
   type ImportOrderInput,
   type OrderProgress,
@@ -263,8 +264,9 @@ export function startPoller(
   env: TestEnv,
   input: Partial<PollerInput> = {},
 ): Promise<WorkflowHandle<typeof pollAllegroEvents>> {
+  // On its own queue, as `allegro-optima poller start` starts it.
   return env.client.workflow.start(pollAllegroEvents, {
-    taskQueue: env.taskQueue,
+    taskQueue: pollerTaskQueue(env.taskQueue),
     workflowId: pollerWorkflowId(env.account),
     args: [
       {

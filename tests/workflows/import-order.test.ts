@@ -278,6 +278,22 @@ describe('importOrder', () => {
     expect(countRows(env, 'CDN.Towary')).toBe(productsBefore + 1);
   });
 
+  test('matchContractor and createDocument run locally first; one still failing after 3 local attempts goes on as a regular activity (its retries visible), one document', async () => {
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    env.failAfter('createDocument', 3);
+    const callsBefore = env.calls.get('createDocument') ?? 0;
+    const handle = await start(orderId);
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).not.toContain('matchContractor');
+    expect(scheduled.filter((name) => name === 'createDocument')).toHaveLength(1);
+    expect(events.filter((e) => e.markerRecordedEventAttributes?.failure)).toHaveLength(1);
+    expect((env.calls.get('createDocument') ?? 0) - callsBefore).toBe(4);
+    expect(documentsOf(env, [orderId])).toHaveLength(1);
+  });
+
   test('marks the Allegro order PROCESSING after the import when asked (policy.markProcessing)', async () => {
     const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     const handle = await start(orderId, { policy: { ...env.policy, markProcessing: true } });
@@ -349,10 +365,17 @@ describe('merged payments', () => {
   });
 });
 
+/** Failed attempts of steps: activities, and local activities (a marker with a failure). */
 async function failedActivities(handle: {
-  fetchHistory(): Promise<{ events?: { activityTaskFailedEventAttributes?: unknown }[] | null }>;
+  fetchHistory(): Promise<{
+    events?:
+      | { activityTaskFailedEventAttributes?: unknown; markerRecordedEventAttributes?: { failure?: unknown } | null }[]
+      | null;
+  }>;
 }) {
-  return ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskFailedEventAttributes).length;
+  return ((await handle.fetchHistory()).events ?? []).filter(
+    (e) => e.activityTaskFailedEventAttributes || e.markerRecordedEventAttributes?.failure,
+  ).length;
 }
 
 async function eventuallyMore(handle: Parameters<typeof failedActivities>[0], before: number): Promise<void> {

@@ -47,6 +47,11 @@ async function imported(orderId: string) {
   return eventually(async () => orderHandle(orderId).result(), `order ${orderId} to finish`);
 }
 
+async function scheduledActivities(poller: WorkflowHandle): Promise<string[]> {
+  const { events } = await poller.fetchHistory();
+  return (events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+}
+
 async function stop(poller: WorkflowHandle): Promise<void> {
   await poller.terminate('test done');
 }
@@ -101,6 +106,20 @@ describe('pollAllegroEvents', () => {
       return list.length > 0 ? list : undefined;
     }, 'the order run to be listed');
     expect(runs).toHaveLength(1);
+    await stop(poller);
+  });
+
+  test('a run reads and dispatches a short page as local activities; a page of over 100 events goes to the heartbeating dispatch activity', async () => {
+    const poller = await startPoller(env, { pageSize: 200 });
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
+    const { eventsSeen } = await statusWhen(poller, (s) => s.ordersStarted === 1, 'the short page');
+    expect(await scheduledActivities(poller)).toEqual(['latestEventId']); // the initial sync to "now"
+
+    for (let i = 0; i < 101; i++) env.simulator.admin.repeatReadyEvent(orderId);
+    await statusWhen(poller, (s) => s.eventsSeen === eventsSeen + 101, 'the long page');
+    expect(await scheduledActivities(poller)).toEqual(['latestEventId', 'dispatchOrderEvents']);
     await stop(poller);
   });
 
