@@ -50,6 +50,7 @@ export const DEFAULT_TUNING: Required<WorkerTuning> = {
   maxConcurrentAllegroActivityTaskExecutions: 100,
   maxConcurrentWorkflowTaskExecutions: 40,
   maxCachedWorkflows: 2500,
+  workflowStackTraces: false,
 };
 
 export const DEFAULT_OPTIONS: BenchOptions = {

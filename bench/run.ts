@@ -89,6 +89,10 @@ function benchCommand(): Command {
     command.option(`--${flag} <N>`, `${help} (default ${DEFAULT_OPTIONS.tuning[key]})`);
   return command
     .option('--optima-fsync', "the embedded Optima's commits wait for the disk (default: for the OS only)")
+    .option(
+      '--workflow-stack-traces',
+      "the worker answers the Web UI's Stack Trace (default: off, as the worker's own default)",
+    )
     .option('--json <FILE>', `where every figure is written (default ${DEFAULT_JSON})`)
     .option('--cpu-profile <DIR>', 'the integrator worker also writes a V8 CPU profile of its main thread there');
 }
@@ -109,7 +113,10 @@ export function parseBenchArgs(argv: string[]): { options: Partial<BenchOptions>
       ...numbers(OPTION_FLAGS, given, DEFAULT_OPTIONS),
       ...(given['cpu-profile'] ? { cpuProfileDir: path.resolve(given['cpu-profile']) } : {}),
       ...(command.opts<{ optimaFsync?: boolean }>().optimaFsync ? { optimaFsync: true } : {}),
-      tuning: numbers(TUNING_FLAGS, given, DEFAULT_OPTIONS.tuning),
+      tuning: {
+        ...numbers(TUNING_FLAGS, given, DEFAULT_OPTIONS.tuning),
+        workflowStackTraces: command.opts<{ workflowStackTraces?: boolean }>().workflowStackTraces === true,
+      },
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run worker [-- --settings file.yaml] [--max-activities N] [--max-allegro-activities N]
- * [--max-workflow-tasks N] [--max-cached-workflows N] [--workflow-bundle file.js]`
+ * [--max-workflow-tasks N] [--max-cached-workflows N] [--workflow-stack-traces] [--workflow-bundle file.js]`
  *
  * Runs the integrator's workers until SIGINT or SIGTERM, then lets running tasks finish and
  * closes the connections. Settings: --settings, else $AO_CONFIG, else ./settings.yaml when it
@@ -40,6 +40,7 @@ interface WorkerOptions {
   maxAllegroActivities?: number;
   maxWorkflowTasks?: number;
   maxCachedWorkflows?: number;
+  workflowStackTraces?: boolean;
   workflowBundle?: string;
 }
 
@@ -55,6 +56,7 @@ function parseWorkerOptions(argv: string[]): WorkerOptions {
     )
     .option('--max-workflow-tasks <n>', 'workflow task slots', positiveInt('max-workflow-tasks'))
     .option('--max-cached-workflows <n>', 'workflows kept in the worker cache', positiveInt('max-cached-workflows'))
+    .option('--workflow-stack-traces', "answer the Web UI's Stack Trace (costs CPU and memory per order)")
     .option('--workflow-bundle <file>', 'a workflow bundle made beforehand instead of bundling at start')
     .allowExcessArguments(false);
   return program.parse(argv, { from: 'node' }).opts<WorkerOptions>();
@@ -71,6 +73,7 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
     maxConcurrentAllegroActivityTaskExecutions: values.maxAllegroActivities,
     maxConcurrentWorkflowTaskExecutions: values.maxWorkflowTasks,
     maxCachedWorkflows: values.maxCachedWorkflows,
+    workflowStackTraces: values.workflowStackTraces,
   };
 
   // On SIGINT/SIGTERM the runtime shuts every worker down gracefully; run() then resolves.

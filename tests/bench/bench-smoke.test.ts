@@ -28,6 +28,8 @@ describe('npm run bench', () => {
     expect(defaults.options).toMatchObject({ orders: 2000, steadySeconds: 60, rate: 5, latencyMs: 40 });
     expect(defaults.options.optimaFsync).toBeUndefined(); // withDefaults: false
     expect(parseBenchArgs(['--optima-fsync']).options.optimaFsync).toBe(true);
+    expect(defaults.options.tuning?.workflowStackTraces).toBe(false);
+    expect(parseBenchArgs(['--workflow-stack-traces']).options.tuning?.workflowStackTraces).toBe(true);
     const given = parseBenchArgs([
       '--orders',
       '10',

@@ -67,7 +67,7 @@ afterAll(async () => {
 });
 
 /** Starts `node --import tsx starter/worker.ts` (one process: a kill reaches the worker itself). */
-async function startWorkerProcess(): Promise<{
+async function startWorkerProcess(...flags: string[]): Promise<{
   child: ChildProcess;
   exited: Promise<number | null>;
   output: () => string;
@@ -91,6 +91,7 @@ async function startWorkerProcess(): Promise<{
       bundle,
       '--max-activities',
       '4',
+      ...flags,
     ],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -167,3 +168,26 @@ test('killed mid-batch (SIGKILL), a new worker process finishes it: one document
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
 }, 240_000);
+
+test("the Web UI's Stack Trace: off by default (the query says so), on with --workflow-stack-traces", async () => {
+  const client = await testClient();
+  const plain = await startWorkerProcess();
+  const poller = await client.workflow.start(pollAllegroEvents, {
+    taskQueue,
+    workflowId: uniqueName('poller'),
+    args: [
+      { account, policy: testPolicy(), schedule: { kind: 'interval', seconds: 60 }, pageSize: 100, initialSync: 'now' },
+    ],
+  });
+  await eventually(async () => ((await poller.query(pollerStatusQuery)).lastImportAt ? true : undefined), 'a run');
+  await expect(poller.query<string>('__stack_trace')).rejects.toThrow(/stack traces are not enabled/);
+  plain.child.kill('SIGTERM');
+  expect(await plain.exited).toBe(0);
+
+  const traced = await startWorkerProcess('--workflow-stack-traces');
+  // The poller waits for its next run: the trace shows where in its code.
+  await expect(poller.query<string>('__stack_trace')).resolves.toMatch(/at run \(.*workflows\/poller\.ts/);
+  await poller.terminate('test done');
+  traced.child.kill('SIGTERM');
+  expect(await traced.exited).toBe(0);
+}, 120_000);
