@@ -326,9 +326,12 @@ class Poller {
       // …and before local runs, reading and dispatching as activities of their own. A poller on
       // the workflows' queue (started before pollerTaskQueue) has no Allegro activities there.
       const local = isPollerTaskQueue(workflowInfo().taskQueue) && patched('poll-local');
-      const reader = local ? locally : allegro(READ_ACTIVITY);
-      const read = (from: string | null) => reader.readOrderEvents({ account, from, limit: pageSize });
-      let next: Promise<PolledEvent[]> | undefined = read(this.state.cursor);
+      const read = (from: string | null, reader = allegro(READ_ACTIVITY)) =>
+        reader.readOrderEvents({ account, from, limit: pageSize });
+      // Only a run's first read is local. A local activity holds its workflow task open, and with
+      // it the commands before it: a page read ahead locally, retrying a 5xx, would hold back the
+      // dispatch of the page before it (up to the task's 8 s heartbeat).
+      let next: Promise<PolledEvent[]> | undefined = read(this.state.cursor, local ? locally : undefined);
       try {
         for (;;) {
           const events: PolledEvent[] = await next;
