@@ -74,8 +74,9 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
   const namespace = deps.namespace ?? 'default';
   const allegroQueue = allegroTaskQueue(deps.taskQueue);
   const allegroNames = new Set<string>(ALLEGRO_ACTIVITIES);
-  const pick = (onAllegro: boolean) =>
-    Object.fromEntries(Object.entries(deps.activities).filter(([name]) => allegroNames.has(name) === onAllegro));
+  const allegroActivities = Object.fromEntries(
+    Object.entries(deps.activities).filter(([name]) => allegroNames.has(name)),
+  );
 
   // Typed failures, heartbeats (interceptors.ts); then counting what operators alert on (metrics.ts).
   const interceptors = { activity: [() => ({ inbound: new MetricsActivityInterceptor() }), activityInterceptors] };
@@ -88,7 +89,10 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
     namespace,
     taskQueue: deps.taskQueue,
     workflowBundle,
-    activities: pick(false),
+    // All of them: a local activity runs where its workflow task does (a poller started on this
+    // queue before pollerTaskQueue existed reads Allegro locally). Regular Allegro activities
+    // are only ever scheduled on the Allegro queue.
+    activities: deps.activities,
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions ?? 20,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions ?? 40,
     ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
@@ -101,7 +105,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
     connection: deps.connection,
     namespace,
     taskQueue: allegroQueue,
-    activities: pick(true),
+    activities: allegroActivities,
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentAllegroActivityTaskExecutions ?? 20,
     ...(deps.allegroRequestsPerMinute ? { maxTaskQueueActivitiesPerSecond: deps.allegroRequestsPerMinute / 60 } : {}),
     shutdownGraceTime: '10 seconds',

@@ -323,9 +323,8 @@ class Poller {
       }
       // Pollers recorded before read-ahead replay reading each page after the previous one's dispatch.
       const readAhead = patched('read-ahead');
-      // …and before local runs, reading and dispatching as activities of their own. A poller on
-      // the workflows' queue (started before pollerTaskQueue) has no Allegro activities there.
-      const local = isPollerTaskQueue(workflowInfo().taskQueue) && patched('poll-local');
+      // …and before local runs, reading and dispatching as activities of their own.
+      const local = patched('poll-local');
       const read = (from: string | null, reader = allegro(READ_ACTIVITY)) =>
         reader.readOrderEvents({ account, from, limit: pageSize });
       // Only a run's first read is local. A local activity holds its workflow task open, and with
