@@ -5,7 +5,7 @@
  */
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { orderEventSignal, type OrderEventSignal } from '../workflows/definitions';
-import { ACCOUNT, ORDER_ID } from '../workflows/search-attributes';
+import { ACCOUNT, ORDER_ID, ORDER_STATUS } from '../workflows/search-attributes';
 
 export function orderSignalWithStart(account: string, orderId: string, event: OrderEventSignal) {
   return {
@@ -15,6 +15,8 @@ export function orderSignalWithStart(account: string, orderId: string, event: Or
     typedSearchAttributes: [
       { key: ORDER_ID, value: orderId },
       { key: ACCOUNT, value: account },
+      // The journey's first status: its workflow need not write it again (workflows/import-order.ts).
+      { key: ORDER_STATUS, value: 'Fetching' },
     ],
   };
 }

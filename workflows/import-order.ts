@@ -22,6 +22,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CheckoutForm } from '../domain/allegro';
 import { ERROR_TYPES } from '../domain/errors';
 import { orderFacts } from '../domain/order-facts';
@@ -104,6 +105,8 @@ export class OrderJourney {
   private supersedeHint = false;
   private retryRequested = false;
   private document: DocumentRef | undefined;
+  /** The patch 'lean-journey' (see the constructor). */
+  private readonly lean: boolean;
 
   constructor(
     private readonly input: ImportOrderInput | CancelImportedOrderInput,
@@ -138,11 +141,26 @@ export class OrderJourney {
       this.supersededBy = byCheckoutFormId;
       this.supersedeHint = true;
     });
-    upsertSearchAttributes([
-      { key: ORDER_ID, value: input.checkoutFormId },
-      { key: ACCOUNT, value: input.account },
-      { key: ORDER_STATUS, value: this.progress.status },
-    ]);
+    /*
+     * One patch for the changes of 2026-11-28, each a task or a visibility write less per order
+     * (every patch costs a search-attribute write of its own, so they share one): matchContractor
+     * and createDocument run locally first; the search attributes the dispatch starts an order
+     * with (activities/order-start.ts) are not written again; the document number and the final
+     * status are written together. Orders recorded before replay the old way.
+     */
+    this.lean = patched('lean-journey');
+    const given = workflowInfo().typedSearchAttributes;
+    const alreadySet =
+      given.get(ORDER_ID) === input.checkoutFormId &&
+      given.get(ACCOUNT) === input.account &&
+      given.get(ORDER_STATUS) === this.progress.status;
+    if (!this.lean || !alreadySet) {
+      upsertSearchAttributes([
+        { key: ORDER_ID, value: input.checkoutFormId },
+        { key: ACCOUNT, value: input.account },
+        { key: ORDER_STATUS, value: this.progress.status },
+      ]);
+    }
   }
 
   /** One pass of the business process; JourneyInterrupted restarts it. */
@@ -153,7 +171,7 @@ export class OrderJourney {
 
     // Merged payment: a new form carries the line ids of an order that already has a document.
     // Orders recorded before the lookup became local replay it as an activity.
-    const find = patched('find-existing-local') ? findExistingDocumentLocally : findExistingDocument;
+    const find = this.lean || patched('find-existing-local') ? findExistingDocumentLocally : findExistingDocument;
     const existing = await this.step('findExistingDocument', () =>
       find({
         ...this.ref,
@@ -173,17 +191,15 @@ export class OrderJourney {
     const lines = await this.step('matchProducts', () =>
       matchProducts({ account: this.ref.account, order: form, ...this.rules.forActivity() }),
     );
-    // Orders recorded before these two steps ran locally first replay them as activities.
-    const locally = patched('optima-steps-local');
     const buyer = await this.step('matchContractor', () =>
-      (locally ? matchContractorLocallyFirst : matchContractor)({
+      (this.lean ? matchContractorLocallyFirst : matchContractor)({
         account: this.ref.account,
         order: form,
         ...this.rules.forActivity(),
       }),
     );
     const document = await this.step('createDocument', () =>
-      (locally ? createDocumentLocallyFirst : createDocument)({
+      (this.lean ? createDocumentLocallyFirst : createDocument)({
         account: this.ref.account,
         order: form,
         lines,
@@ -289,13 +305,17 @@ export class OrderJourney {
   private imported(document: DocumentRef, reason?: string, form?: CheckoutForm): ImportOrderResult {
     // A cancel event that came during the last step: re-read, and cancel the document if confirmed.
     this.throwIfInterrupted();
-    this.setDocumentNumber(document.number);
     const made = form ? { ...(form.revision ? { revision: form.revision } : {}), facts: orderFacts(form) } : {};
+    if (this.lean && this.progress.documentNumber !== document.number) {
+      this.progress.documentNumber = document.number;
+      return { ...this.end('Imported', reason, [{ key: DOCUMENT_NUMBER, value: document.number }]), ...made };
+    }
+    this.setDocumentNumber(document.number);
     return { ...this.end('Imported', reason), ...made };
   }
 
-  end(status: OrderStatus, reason?: string): ImportOrderResult {
-    this.setStatus(status, reason);
+  end(status: OrderStatus, reason?: string, alsoSet: SearchAttributeUpdatePair[] = []): ImportOrderResult {
+    this.setStatus(status, reason, alsoSet);
     log.info('order journey ended', { checkoutFormId: this.ref.checkoutFormId, status, reason });
     return {
       status,
@@ -393,12 +413,13 @@ export class OrderJourney {
     });
   }
 
-  private setStatus(status: OrderStatus, reason?: string): void {
+  private setStatus(status: OrderStatus, reason?: string, alsoSet: SearchAttributeUpdatePair[] = []): void {
     const changed = status !== this.progress.status;
     this.progress.status = status;
     this.progress.reason = reason;
     setCurrentDetails(reason ? `${status}: ${reason}` : status);
-    if (changed) upsertSearchAttributes([{ key: ORDER_STATUS, value: status }]);
+    const pairs = changed ? [...alsoSet, { key: ORDER_STATUS, value: status }] : alsoSet;
+    if (pairs.length > 0) upsertSearchAttributes(pairs);
   }
 
   private setDocumentNumber(number: string): void {

@@ -17,6 +17,7 @@ import {
 } from '../../workflows/definitions';
 import { countWaitingOrders } from '../../starter/ops';
 import { importOrder } from '../../workflows/import-order';
+import { DOCUMENT_NUMBER, ORDER_ID, ORDER_STATUS } from '../../workflows/search-attributes';
 import {
   documentsOf,
   eventually,
@@ -109,11 +110,27 @@ describe('pollAllegroEvents', () => {
     await stop(poller);
   });
 
-  test('a run reads and dispatches a short page as local activities; a page of over 100 events goes to the heartbeating dispatch activity', async () => {
+  test('a run reads and dispatches a short page as local activities (its order writes its search attributes once); a page of over 100 events goes to the heartbeating dispatch activity', async () => {
     const poller = await startPoller(env, { pageSize: 200 });
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
-    expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
+    const result = await imported(orderId);
+    expect(result).toMatchObject({ status: 'Imported' });
+    // Started with its id, account and first status, it writes its own search attributes once, at
+    // the end (the SDK writes TemporalChangeVersion for its one patch).
+    const upserts = ((await orderHandle(orderId).fetchHistory()).events ?? []).flatMap((e) =>
+      Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {})
+        .sort()
+        .join(),
+    );
+    expect(upserts.filter(Boolean)).toEqual([
+      'TemporalChangeVersion',
+      [DOCUMENT_NUMBER.name, ORDER_STATUS.name].sort().join(),
+    ]);
+    const attributes = (await orderHandle(orderId).describe()).typedSearchAttributes;
+    expect(attributes.get(ORDER_ID)).toBe(orderId);
+    expect(attributes.get(ORDER_STATUS)).toBe('Imported');
+    expect(attributes.get(DOCUMENT_NUMBER)).toBe(result.documentNumber);
     const { eventsSeen } = await statusWhen(poller, (s) => s.ordersStarted === 1, 'the short page');
     expect(await scheduledActivities(poller)).toEqual(['latestEventId']); // the initial sync to "now"
 
