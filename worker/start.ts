@@ -35,7 +35,7 @@ export interface WorkerTuning {
  * Read by the workflow threads (patches/@temporalio+worker+*.patch: the SDK has no option for
  * it), which copy the environment when a Worker creates them.
  */
-export const WORKFLOW_STACK_TRACES_ENV = 'AO_WORKFLOW_STACK_TRACES';
+export const WORKFLOW_STACK_TRACES_ENV = 'ALLEGRO_OPTIMA_WORKFLOW_STACK_TRACES';
 
 export interface StartWorkerDeps {
   connection: NativeConnection;
