@@ -383,7 +383,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     },
 
     async countWaitingOrders({ account }) {
-      return (await deps.temporal.workflow.count(waitingOrdersQuery(account))).count;
+      return countWaitingOrders(deps.temporal, account);
     },
   };
 }
@@ -393,11 +393,11 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
  * (NeedsAttention). Pollers recorded before 'waiting-counted-by-status' count them after each
  * run; `status` counts them when asked (starter/ops.ts).
  */
-export function waitingOrdersQuery(account: string): string {
-  return (
+export async function countWaitingOrders(temporal: Client, account: string): Promise<number> {
+  const query =
     `WorkflowType = 'importOrder' AND ExecutionStatus = 'Running' AND ${SEARCH_ATTRIBUTES.account} = '${account.replace(/'/g, "\\'")}' ` +
-    `AND ${SEARCH_ATTRIBUTES.status} IN ('Waiting', 'NeedsAttention')`
-  );
+    `AND ${SEARCH_ATTRIBUTES.status} IN ('Waiting', 'NeedsAttention')`;
+  return (await temporal.workflow.count(query)).count;
 }
 
 function toPolledEvent(event: OrderEvent): PolledEvent {

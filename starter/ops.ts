@@ -20,7 +20,7 @@ import {
   type ResetTarget,
 } from '../workflows/definitions';
 import { ORDER_ID } from '../workflows/search-attributes';
-import { waitingOrdersQuery } from '../activities/poller-activities';
+import { countWaitingOrders } from '../activities/poller-activities';
 import { TOOL } from './command';
 import type { CommandContext } from './context';
 import { relativeTime } from './output';
@@ -198,10 +198,6 @@ function ordersQuery(account: string, status?: OrderStatus): string {
   const parts = [`WorkflowType = ${quote(WORKFLOW_TYPES.order)}`, `${SEARCH_ATTRIBUTES.account} = ${quote(account)}`];
   if (status) parts.push(`${SEARCH_ATTRIBUTES.status} = ${quote(status)}`);
   return parts.join(' AND ');
-}
-
-export async function countWaitingOrders(client: Client, account: string): Promise<number> {
-  return (await client.workflow.count(waitingOrdersQuery(account))).count;
 }
 
 /** Order workflows per status (open and closed ones the namespace still keeps). */

@@ -15,7 +15,7 @@ import {
   resetUpdate,
   resumeSignal,
 } from '../../workflows/definitions';
-import { countWaitingOrders } from '../../starter/ops';
+import { countWaitingOrders } from '../../activities/poller-activities';
 import { importOrder } from '../../workflows/import-order';
 import { DOCUMENT_NUMBER, ORDER_ID, ORDER_STATUS } from '../../workflows/search-attributes';
 import {
