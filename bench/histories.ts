@@ -47,8 +47,10 @@ export interface TimingSummary {
   workflowTasksPerOrder: number;
   /** Workflow task waiting for a worker slot (Scheduled → Started). */
   meanWorkflowTaskQueueMs: number;
-  /** Workflow task on the worker (Started → Completed): replay, workflow code, the reply. */
+  /** Workflow task on the worker (Started → Completed): replay, workflow code, local activities, the reply. */
   meanWorkflowTaskRunMs: number;
+  /** The same two means for the first, second… workflow task of an order: which one is slow. */
+  workflowTasksInOrder: { queueMs: number; runMs: number }[];
 }
 
 function eventMs(event: HistoryEvent): number {
@@ -169,6 +171,13 @@ export function summarise(timelines: WorkflowTimeline[]): TimingSummary {
     workflowTasksPerOrder: timelines.length === 0 ? 0 : tasks.length / timelines.length,
     meanWorkflowTaskQueueMs: mean(tasks.map((t) => t.queueMs)),
     meanWorkflowTaskRunMs: mean(tasks.map((t) => t.runMs)),
+    workflowTasksInOrder: Array.from(
+      { length: Math.max(0, ...timelines.map((t) => t.workflowTasks.length)) },
+      (_, i) => {
+        const nth = timelines.flatMap((t) => (i < t.workflowTasks.length ? [t.workflowTasks[i]] : []));
+        return { queueMs: mean(nth.map((t) => t.queueMs)), runMs: mean(nth.map((t) => t.runMs)) };
+      },
+    ),
   };
 }
 

@@ -29,6 +29,9 @@ function stepTable(title: string, timings: TimingSummary): string {
     ms(timings.meanWorkflowTaskRunMs),
     ms(timings.meanWorkflowTaskQueueMs + timings.meanWorkflowTaskRunMs),
   ]);
+  timings.workflowTasksInOrder.forEach((task, i) =>
+    rows.push([`  workflow task ${i + 1}`, '', ms(task.queueMs), ms(task.runMs), ms(task.queueMs + task.runMs)]),
+  );
   rows.push(['(between steps, total)', '', '', '', ms(timings.meanBetweenStepsMs)]);
   rows.push(['(whole order)', String(timings.workflows), '', '', ms(timings.meanOrderMs)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
