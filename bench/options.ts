@@ -51,6 +51,7 @@ export const DEFAULT_TUNING: Required<WorkerTuning> = {
   maxConcurrentWorkflowTaskExecutions: 40,
   maxCachedWorkflows: 2500,
   workflowStackTraces: false,
+  workflowDeadlockGuard: false,
 };
 
 export const DEFAULT_OPTIONS: BenchOptions = {

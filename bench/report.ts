@@ -86,7 +86,7 @@ export function formatReport(r: BenchResult): string {
       ],
       [
         'worker tuning',
-        `activities ${t.maxConcurrentActivityTaskExecutions} + Allegro ${t.maxConcurrentAllegroActivityTaskExecutions}, workflow tasks ${t.maxConcurrentWorkflowTaskExecutions}, cached workflows ${t.maxCachedWorkflows}, Allegro queue ${o.allegroRequestsPerMinute}/min, dispatch ${o.dispatchConcurrency} at once, page ${o.pageSize}; Optima commits ${o.optimaFsync ? 'fsync' : 'reach the OS, no fsync'}; workflow stack traces ${t.workflowStackTraces ? 'on' : 'off'}`,
+        `activities ${t.maxConcurrentActivityTaskExecutions} + Allegro ${t.maxConcurrentAllegroActivityTaskExecutions}, workflow tasks ${t.maxConcurrentWorkflowTaskExecutions}, cached workflows ${t.maxCachedWorkflows}, Allegro queue ${o.allegroRequestsPerMinute}/min, dispatch ${o.dispatchConcurrency} at once, page ${o.pageSize}; Optima commits ${o.optimaFsync ? 'fsync' : 'reach the OS, no fsync'}; workflow stack traces ${t.workflowStackTraces ? 'on' : 'off'}, deadlock guard ${t.workflowDeadlockGuard ? 'on' : 'off'}`,
       ],
     ]),
     '',

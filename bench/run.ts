@@ -93,6 +93,10 @@ function benchCommand(): Command {
       '--workflow-stack-traces',
       "the worker answers the Web UI's Stack Trace (default: off, as the worker's own default)",
     )
+    .option(
+      '--workflow-deadlock-guard',
+      "the SDK's watchdog on every call into the workflow sandbox (default: off, as the worker's own default)",
+    )
     .option('--json <FILE>', `where every figure is written (default ${DEFAULT_JSON})`)
     .option('--cpu-profile <DIR>', 'the integrator worker also writes a V8 CPU profile of its main thread there');
 }
@@ -116,6 +120,7 @@ export function parseBenchArgs(argv: string[]): { options: Partial<BenchOptions>
       tuning: {
         ...numbers(TUNING_FLAGS, given, DEFAULT_OPTIONS.tuning),
         workflowStackTraces: command.opts<{ workflowStackTraces?: boolean }>().workflowStackTraces === true,
+        workflowDeadlockGuard: command.opts<{ workflowDeadlockGuard?: boolean }>().workflowDeadlockGuard === true,
       },
     },
   };

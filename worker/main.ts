@@ -1,6 +1,6 @@
 /**
  * `npm run worker [-- --settings file.yaml] [--max-activities N] [--max-allegro-activities N]
- * [--max-workflow-tasks N] [--max-cached-workflows N] [--workflow-stack-traces] [--workflow-bundle file.js]`
+ * [--max-workflow-tasks N] [--max-cached-workflows N] [--workflow-stack-traces] [--workflow-deadlock-guard] [--workflow-bundle file.js]`
  *
  * Runs the integrator's workers until SIGINT or SIGTERM, then lets running tasks finish and
  * closes the connections. Settings: --settings, else $AO_CONFIG, else ./settings.yaml when it
@@ -41,6 +41,7 @@ interface WorkerOptions {
   maxWorkflowTasks?: number;
   maxCachedWorkflows?: number;
   workflowStackTraces?: boolean;
+  workflowDeadlockGuard?: boolean;
   workflowBundle?: string;
 }
 
@@ -57,6 +58,10 @@ function parseWorkerOptions(argv: string[]): WorkerOptions {
     .option('--max-workflow-tasks <n>', 'workflow task slots', positiveInt('max-workflow-tasks'))
     .option('--max-cached-workflows <n>', 'workflows kept in the worker cache', positiveInt('max-cached-workflows'))
     .option('--workflow-stack-traces', "answer the Web UI's Stack Trace (costs CPU and memory per order)")
+    .option(
+      '--workflow-deadlock-guard',
+      'fail a workflow task stuck in workflow code for 5 s (costs a thread per call into the sandbox)',
+    )
     .option('--workflow-bundle <file>', 'a workflow bundle made beforehand instead of bundling at start')
     .allowExcessArguments(false);
   return program.parse(argv, { from: 'node' }).opts<WorkerOptions>();
@@ -74,6 +79,7 @@ export async function runWorker(fallback?: SettingsFallback, optimaDrivers?: Opt
     maxConcurrentWorkflowTaskExecutions: values.maxWorkflowTasks,
     maxCachedWorkflows: values.maxCachedWorkflows,
     workflowStackTraces: values.workflowStackTraces,
+    workflowDeadlockGuard: values.workflowDeadlockGuard,
   };
 
   // On SIGINT/SIGTERM the runtime shuts every worker down gracefully; run() then resolves.

@@ -29,6 +29,15 @@ export interface WorkerTuning {
    * and the status show an order's journey without it.
    */
   workflowStackTraces?: boolean;
+  /**
+   * The SDK's guard against workflow code stuck in a synchronous loop (the task fails after 5 s
+   * instead of holding the workflow thread). Default false: Node starts and joins a watchdog
+   * thread for every call into the workflow sandbox, several per workflow task, which on a busy
+   * 2-core machine cost ~10 ms of worker CPU and ~15 ms of latency per task (bench/README.md).
+   * Without it, such a loop (a bug in workflows/) stalls this worker's workflows until it is
+   * restarted; their tasks time out and show in the UI.
+   */
+  workflowDeadlockGuard?: boolean;
 }
 
 /**
@@ -36,6 +45,8 @@ export interface WorkerTuning {
  * it), which copy the environment when a Worker creates them.
  */
 export const WORKFLOW_STACK_TRACES_ENV = 'ALLEGRO_OPTIMA_WORKFLOW_STACK_TRACES';
+/** Likewise for the sandbox's watchdog (patched into the SDK beside the stack traces). */
+export const WORKFLOW_DEADLOCK_GUARD_ENV = 'ALLEGRO_OPTIMA_WORKFLOW_DEADLOCK_GUARD';
 
 export interface StartWorkerDeps {
   connection: NativeConnection;
@@ -82,6 +93,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
   // Typed failures, heartbeats (interceptors.ts); then counting what operators alert on (metrics.ts).
   const interceptors = { activity: [() => ({ inbound: new MetricsActivityInterceptor() }), activityInterceptors] };
   process.env[WORKFLOW_STACK_TRACES_ENV] = tuning.workflowStackTraces ? 'on' : 'off';
+  process.env[WORKFLOW_DEADLOCK_GUARD_ENV] = tuning.workflowDeadlockGuard ? 'on' : 'off';
   // Bundled once for the two workers that run workflows.
   const workflowBundle = deps.workflowBundle ?? (await workflowBundleForStart());
   // Created together: the two workflow workers each load the bundle into a thread of their own,

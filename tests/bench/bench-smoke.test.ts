@@ -30,6 +30,8 @@ describe('npm run bench', () => {
     expect(parseBenchArgs(['--optima-fsync']).options.optimaFsync).toBe(true);
     expect(defaults.options.tuning?.workflowStackTraces).toBe(false);
     expect(parseBenchArgs(['--workflow-stack-traces']).options.tuning?.workflowStackTraces).toBe(true);
+    expect(defaults.options.tuning?.workflowDeadlockGuard).toBe(false);
+    expect(parseBenchArgs(['--workflow-deadlock-guard']).options.tuning?.workflowDeadlockGuard).toBe(true);
     const given = parseBenchArgs([
       '--orders',
       '10',
