@@ -10,7 +10,7 @@ import { taxPointDate, type DateInput } from '../domain/document-dates';
 import { paymentFormIdByName } from '../domain/draft';
 import type { ExchangeRate, ExchangeRates } from '../domain/exchange-rates';
 import { HOME_CURRENCY } from '../domain/foreign-currency';
-import { NeedsPersonError, OrderRefusal, PermanentError, TransientError } from '../domain/errors';
+import { AllegroNeededError, NeedsPersonError, OrderRefusal, PermanentError, TransientError } from '../domain/errors';
 import { checkOrderValues } from '../domain/order-checks';
 import { buildDraftWithSets, matchSetComponents, type OrderLineMatch } from '../domain/product-sets';
 import { isProductSet, matchLineProduct, newProductDraft, type OfferDetails } from '../domain/products';
@@ -62,7 +62,7 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
     async matchProducts(input) {
       const { account, order } = input;
       const { policy } = await policyFor(account, input);
-      const allegro = deps.allegro(account);
+      const allegro = input.withoutAllegro ? null : deps.allegro(account);
       const matches: OrderLineMatch[] = [];
       for (const [index, line] of order.lineItems.entries())
         matches.push(await matchLine(optima, allegro, account, { line, index }, policy));
@@ -181,13 +181,21 @@ function cachedReferenceData(optima: OptimaGateway, ttlMs: number): () => Promis
  */
 async function matchLine(
   optima: OptimaGateway,
-  allegro: AllegroPort,
+  /** null: the offer may not be read here (AllegroNeededError instead). */
+  allegro: AllegroPort | null,
   account: string,
   { line, index }: { line: CheckoutFormLineItem; index: number },
   policy: ImportPolicy,
 ): Promise<OrderLineMatch> {
   let offer: Promise<OfferDetails | null> | undefined;
-  const readOffer = () => (offer ??= offerDetails(allegro, line.offer.id));
+  const readOffer = () =>
+    (offer ??= allegro
+      ? offerDetails(allegro, line.offer.id)
+      : Promise.reject(
+          new AllegroNeededError(
+            `lineItems[${index}]: offer ${line.offer.id} is not linked to a card yet; read from Allegro`,
+          ),
+        ));
   const found = await matchLineProduct(optima, line, account, policy, readOffer);
   if (found) return { lineItemId: line.id, product: found.product, rule: found.rule };
   if (isProductSet(line) && policy.productSets === 'split') {

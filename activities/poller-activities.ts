@@ -15,6 +15,7 @@ import type { CheckoutForm, OrderEvent } from '../domain/allegro';
 import { SEARCH_ATTRIBUTES, statusesFrom, type ImportPolicy } from '../domain/types';
 import {
   cancelOrderWorkflowId,
+  ORDER_JOURNEY,
   orderEventSignal,
   orderWorkflowId,
   reviewOrderWorkflowId,
@@ -77,7 +78,15 @@ export async function startOrderWorkflow(
   await temporal.workflow.signalWithStart<typeof importOrder, [OrderEventSignal]>('importOrder', {
     workflowId: orderWorkflowId(account, checkoutFormId),
     taskQueue,
-    args: [{ account, checkoutFormId, ...(policy ? { policy } : {}), ...(timing ? { timing } : {}) }],
+    args: [
+      {
+        account,
+        checkoutFormId,
+        journey: ORDER_JOURNEY,
+        ...(policy ? { policy } : {}),
+        ...(timing ? { timing } : {}),
+      },
+    ],
     ...orderSignalWithStart(account, checkoutFormId, event),
   });
 }

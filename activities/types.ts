@@ -52,7 +52,13 @@ export interface OrderActivities {
   fetchOrder(input: OrderRef): Promise<CheckoutForm>;
   /** This order's document, or (merged payment) another one holding its line ids, then linked. */
   findExistingDocument(input: OrderRef & { lineIds: string[]; totalToPay?: Money }): Promise<ExistingDocument | null>;
-  matchProducts(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<OrderLineMatch[]>;
+  /**
+   * `withoutAllegro`: match from Optima alone (offers already linked to a card); a line that
+   * needs the offer read from Allegro refuses with AllegroNeededError.
+   */
+  matchProducts(
+    input: { account: string; order: CheckoutForm; withoutAllegro?: boolean } & PinnedPolicy,
+  ): Promise<OrderLineMatch[]>;
   matchContractor(input: { account: string; order: CheckoutForm } & PinnedPolicy): Promise<ContractorMatch>;
   /** Builds the draft (pure) and writes it with its order link in one transaction. Idempotent. */
   createDocument(

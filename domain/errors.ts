@@ -14,6 +14,7 @@ export const ERROR_TYPES = {
   needsPerson: 'NeedsPersonError',
   permanent: 'PermanentError',
   orderGone: 'OrderGoneError',
+  allegroNeeded: 'AllegroNeededError',
 } as const;
 
 /** Error types that must never be retried by Temporal's activity retry. */
@@ -111,6 +112,14 @@ export class PermanentError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A step tried without Allegro (a local activity, outside the Allegro queue's shared rate)
+ * needs an Allegro call after all: the journey hands it to the regular step on that queue.
+ */
+export class AllegroNeededError extends Error {
+  override readonly name = ERROR_TYPES.allegroNeeded;
 }
 
 /** The checkout form is gone (404): merged into a new one, or older than 12 months. */

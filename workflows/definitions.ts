@@ -56,9 +56,20 @@ export function pollerWorkflowId(account: string): string {
  * An order workflow carries a reference (account, form id), not the settings: its activities
  * read the current import policy, so history stays small and a fixed mapping reaches it.
  */
+/**
+ * The order journey new orders start on (ImportOrderInput.journey). Versioned in the input, not
+ * by patches: every patch makes the SDK write a search attribute, a visibility write per order.
+ * - 2 (2026-11-28): matchProducts, matchContractor and createDocument run locally first
+ *   (workflows/order-steps.ts); none of the journey's patches is recorded.
+ * - absent: started before; its patches (lean-journey, find-existing-local) tell its way.
+ */
+export const ORDER_JOURNEY = 2;
+
 export interface ImportOrderInput {
   account: string;
   checkoutFormId: string;
+  /** ORDER_JOURNEY when the order was started (kept across continue-as-new). */
+  journey?: number;
   /**
    * Pinned rules, used instead of the current settings: workflows started before settings
    * were read by reference carry them (their histories replay), and tests pin their rules.

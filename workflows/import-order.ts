@@ -51,6 +51,7 @@ import {
   matchContractor,
   matchContractorLocallyFirst,
   matchProducts,
+  matchProductsLocallyFirst,
   recordLink,
 } from './order-steps';
 
@@ -105,8 +106,10 @@ export class OrderJourney {
   private supersedeHint = false;
   private retryRequested = false;
   private document: DocumentRef | undefined;
-  /** The patch 'lean-journey' (see the constructor). */
+  /** The patch 'lean-journey', or journey 2 (see the constructor). */
   private readonly lean: boolean;
+  /** Journey 2: matchProducts runs locally first too. */
+  private readonly productsLocally: boolean;
 
   constructor(
     private readonly input: ImportOrderInput | CancelImportedOrderInput,
@@ -146,9 +149,12 @@ export class OrderJourney {
      * (every patch costs a search-attribute write of its own, so they share one): matchContractor
      * and createDocument run locally first; the search attributes the dispatch starts an order
      * with (activities/order-start.ts) are not written again; the document number and the final
-     * status are written together. Orders recorded before replay the old way.
+     * status are written together. Orders recorded before replay the old way. An order started
+     * on a journey version (ORDER_JOURNEY, in its input) has them without the patch's write.
      */
-    this.lean = patched('lean-journey');
+    const journey = 'journey' in input ? input.journey : undefined;
+    this.lean = journey !== undefined || patched('lean-journey');
+    this.productsLocally = journey !== undefined && journey >= 2;
     const given = workflowInfo().typedSearchAttributes;
     const alreadySet =
       given.get(ORDER_ID) === input.checkoutFormId &&
@@ -189,7 +195,11 @@ export class OrderJourney {
     }
 
     const lines = await this.step('matchProducts', () =>
-      matchProducts({ account: this.ref.account, order: form, ...this.rules.forActivity() }),
+      (this.productsLocally ? matchProductsLocallyFirst : matchProducts)({
+        account: this.ref.account,
+        order: form,
+        ...this.rules.forActivity(),
+      }),
     );
     const buyer = await this.step('matchContractor', () =>
       (this.lean ? matchContractorLocallyFirst : matchContractor)({

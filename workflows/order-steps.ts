@@ -132,7 +132,7 @@ export const { cancelDocument, noteOnDocument } = proxyActivities<OrderActivitie
 });
 
 /**
- * matchContractor and createDocument run first as local activities: each is a few
+ * matchProducts, matchContractor and createDocument run first as local activities: each is a few
  * milliseconds of SQL in this worker, and a task queue round trip plus a workflow task of its
  * own cost more than the step (~50 ms and a sixth of the server's work per order each). The
  * journey still shows each as its own step (a local activity's marker). A step that fails past
@@ -146,7 +146,7 @@ const optimaLocally = proxyLocalActivities<OrderActivities>({
     initialInterval: '500 milliseconds',
     backoffCoefficient: 2,
     maximumAttempts: 3,
-    nonRetryableErrorTypes: OPTIMA_NON_RETRYABLE,
+    nonRetryableErrorTypes: [...OPTIMA_NON_RETRYABLE, ERROR_TYPES.allegroNeeded],
   },
 });
 
@@ -161,6 +161,17 @@ async function locallyFirst<T>(local: () => Promise<T>, regular: () => Promise<T
     return regular();
   }
 }
+
+/**
+ * Products from Optima alone (offers already linked to a card, most orders of a running shop):
+ * an offer that must be read from Allegro sends the step to the Allegro queue at once, so every
+ * Allegro call keeps to that queue's shared rate.
+ */
+export const matchProductsLocallyFirst: OrderActivities['matchProducts'] = (input) =>
+  locallyFirst(
+    () => optimaLocally.matchProducts({ ...input, withoutAllegro: true }),
+    () => matchProducts(input),
+  );
 
 export const matchContractorLocallyFirst: OrderActivities['matchContractor'] = (input) =>
   locallyFirst(

@@ -149,17 +149,19 @@ export async function completedActivityTypes(handle: WorkflowHandle): Promise<st
   return completed;
 }
 
-/** A completed local activity's type, from the marker the SDK's core records (its data is plain JSON). */
+/** A completed local activity's type (none for a failed attempt), from the marker the SDK's core records (its data is plain JSON). */
 function localActivityOf(
   marker:
     | {
         markerName?: string | null;
+        failure?: unknown;
         details?: Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | null;
       }
     | null
     | undefined,
 ): string | undefined {
-  if (marker?.markerName !== 'core_local_activity') return undefined;
+  // A failed local attempt (a marker with its failure) did not complete.
+  if (marker?.markerName !== 'core_local_activity' || marker.failure) return undefined;
   const data = marker.details?.data?.payloads?.[0]?.data;
   if (!data) return undefined;
   const type = (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type;

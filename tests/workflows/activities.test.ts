@@ -90,6 +90,24 @@ describe('order activities', () => {
     expect(countRows(standIns, 'CDN.Towary')).toBe(products);
   });
 
+  test('matchProducts withoutAllegro (its local attempt): refuses with AllegroNeededError before any Allegro call when an offer is not linked yet; matches a linked one', async () => {
+    const orderId = standIns.simulator.admin.addOrder({
+      lines: [{ offerId: '17000000007' }],
+      status: 'READY_FOR_PROCESSING',
+    });
+    const order = await fetch(orderId);
+    const allegroCalls = () => Object.values(standIns.simulator.admin.stats().requests).reduce((a, b) => a + b, 0);
+    const before = allegroCalls();
+    const input = { account: standIns.account, order, policy, withoutAllegro: true };
+    const refused = await failureOf(run(activities.matchProducts, input));
+    expect(refused.type).toBe('AllegroNeededError');
+    expect(refused.message).toMatch(/lineItems\[0\]: offer 17000000007/);
+    expect(allegroCalls()).toBe(before);
+
+    const linked = await run(activities.matchProducts, { account: standIns.account, order, policy });
+    expect(await run(activities.matchProducts, input)).toEqual(linked.map((m) => ({ ...m, rule: 'link' })));
+  });
+
   test('matchProducts with productNotFound = lineWithoutCard or wait', async () => {
     const orderId = standIns.simulator.admin.addOrder({
       lines: [{ offerId: '17000000012' }],

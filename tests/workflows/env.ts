@@ -26,6 +26,7 @@ import { policySource } from '../../worker/settings-source';
 import { startWorker, type RunningWorker } from '../../worker/start';
 import {
   orderProgressQuery,
+  ORDER_JOURNEY,
   orderWorkflowId,
   pollerStatusQuery,
   pollerTaskQueue,
@@ -255,7 +256,7 @@ export function startOrder(
     taskQueue: env.taskQueue,
     workflowId: orderWorkflowId(env.account, checkoutFormId),
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-    args: [{ account: env.account, checkoutFormId, policy: env.policy, ...input }],
+    args: [{ account: env.account, checkoutFormId, journey: ORDER_JOURNEY, policy: env.policy, ...input }],
   });
 }
 

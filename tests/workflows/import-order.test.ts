@@ -12,6 +12,7 @@ import { DEMO_SETTINGS } from '../../dev/demo-settings';
 import { DEMO_DELIVERY_METHODS } from '../../dev/catalogue';
 import { parseMinor } from '../../domain/money';
 import {
+  allegroTaskQueue,
   orderEventSignal,
   orderProgressQuery,
   orderWorkflowId,
@@ -272,7 +273,8 @@ describe('importOrder', () => {
     const handle = await start(orderId);
     expect(await handle.result()).toMatchObject({ status: 'Imported' });
 
-    for (const step of steps) expect(env.calls.get(step)).toBe(2);
+    // matchProducts: a local attempt first, refused (a new product needs Allegro), then the two.
+    for (const step of steps) expect(env.calls.get(step)).toBe(step === 'matchProducts' ? 3 : 2);
     expect(documentsOf(env, [orderId])).toHaveLength(1);
     expect(countRows(env, 'CDN.Kontrahenci')).toBe(contractorsBefore + 1);
     expect(countRows(env, 'CDN.Towary')).toBe(productsBefore + 1);
@@ -289,9 +291,43 @@ describe('importOrder', () => {
     const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     expect(scheduled).not.toContain('matchContractor');
     expect(scheduled.filter((name) => name === 'createDocument')).toHaveLength(1);
-    expect(events.filter((e) => e.markerRecordedEventAttributes?.failure)).toHaveLength(1);
+    // Failed local attempts: the three of createDocument are one marker; matchProducts' refusal (the
+    // order's offer is new to Optima, so it is read from Allegro on the Allegro queue) is another.
+    const failedLocally = events.flatMap(
+      (e) => e.markerRecordedEventAttributes?.failure?.applicationFailureInfo?.type ?? [],
+    );
+    expect(failedLocally.filter((type) => type !== 'AllegroNeededError')).toEqual(['Error']);
     expect((env.calls.get('createDocument') ?? 0) - callsBefore).toBe(4);
     expect(documentsOf(env, [orderId])).toHaveLength(1);
+  });
+
+  test('matchProducts runs locally when its offers are linked to cards; an offer to read from Allegro sends it to the Allegro queue at once', async () => {
+    const scheduledSteps = async (handle: Awaited<ReturnType<typeof start>>) =>
+      ((await handle.fetchHistory()).events ?? []).flatMap((e) => {
+        const scheduled = e.activityTaskScheduledEventAttributes;
+        return scheduled ? [`${scheduled.activityType?.name} on ${scheduled.taskQueue?.name}`] : [];
+      });
+    // An offer no test here used: Optima has no link to it yet, so it must be read from Allegro.
+    const first = env.simulator.admin.addOrder({ lines: [{ offerId: '17000000005' }], status: 'READY_FOR_PROCESSING' });
+    const callsBefore = env.calls.get('matchProducts') ?? 0;
+    const firstHandle = await start(first);
+    expect(await firstHandle.result()).toMatchObject({ status: 'Imported' });
+    expect((await scheduledSteps(firstHandle)).filter((step) => step.startsWith('matchProducts'))).toEqual([
+      `matchProducts on ${allegroTaskQueue(env.taskQueue)}`,
+    ]);
+    // The local attempt refused at once (no retries): one local call, one regular.
+    expect((env.calls.get('matchProducts') ?? 0) - callsBefore).toBe(2);
+
+    // The card is linked now: the next order of that offer matches it without Allegro.
+    const second = env.simulator.admin.addOrder({
+      lines: [{ offerId: '17000000005' }],
+      status: 'READY_FOR_PROCESSING',
+    });
+    const secondHandle = await start(second);
+    expect(await secondHandle.result()).toMatchObject({ status: 'Imported' });
+    expect(await scheduledSteps(secondHandle)).not.toContainEqual(expect.stringMatching(/^matchProducts/));
+    expect(await completedActivityTypes(secondHandle)).toContain('matchProducts');
+    expect(documentsOf(env, [first, second])).toHaveLength(2);
   });
 
   test('marks the Allegro order PROCESSING after the import when asked (policy.markProcessing)', async () => {
