@@ -20,7 +20,7 @@ export interface WorkerTuning {
   maxConcurrentAllegroActivityTaskExecutions?: number;
   /** Default 40. */
   maxConcurrentWorkflowTaskExecutions?: number;
-  /** Workflows kept in memory between tasks. Default: Temporal's (by available memory). */
+  /** Workflows kept in memory between tasks. Default 2,000. */
   maxCachedWorkflows?: number;
   /**
    * Answer the Web UI's "Stack Trace" (where a running workflow waits in its code). Default
@@ -47,6 +47,21 @@ export interface WorkerTuning {
 export const WORKFLOW_STACK_TRACES_ENV = 'ALLEGRO_OPTIMA_WORKFLOW_STACK_TRACES';
 /** Likewise for the sandbox's watchdog (patched into the SDK beside the stack traces). */
 export const WORKFLOW_DEADLOCK_GUARD_ENV = 'ALLEGRO_OPTIMA_WORKFLOW_DEADLOCK_GUARD';
+
+/**
+ * Node's flags for a worker process: `npm run worker` (package.json), the benchmark's and the
+ * chaos run's workers. With memory to spare, V8 lets each heap (the main thread's, and each
+ * workflow thread's) grow to about four times what it holds before collecting; under a 512 MB
+ * ceiling it collects at about 1.4 times. A 2,000-order backlog peaked at ~395 MB RSS instead of
+ * ~520 MB, for no more CPU (bench/README.md).
+ */
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=512'] as const;
+
+/**
+ * Workflows kept in memory between their tasks, unless tuned: a 2,000-order backlog stays
+ * cached within the ceiling above (the SDK's default, derived from the heap limit, would be ~200).
+ */
+const DEFAULT_MAX_CACHED_WORKFLOWS = 2000;
 
 export interface StartWorkerDeps {
   connection: NativeConnection;
@@ -111,7 +126,7 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
       activities: deps.activities,
       maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions ?? 20,
       maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions ?? 40,
-      ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
+      maxCachedWorkflows: tuning.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
       shutdownGraceTime: '10 seconds',
       ...(deps.identity ? { identity: deps.identity } : {}),
       ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { WORKER_NODE_FLAGS } from '../../worker/start';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(__dirname, 'worker.ts');
@@ -41,6 +42,7 @@ export function workerPool(config: {
     const child = spawn(
       process.execPath,
       [
+        ...WORKER_NODE_FLAGS,
         '--import',
         tsx,
         SCRIPT,
