@@ -61,8 +61,7 @@ export const WORKER_NODE_FLAGS = ['--max-old-space-size=512'] as const;
  * Workflows kept in memory between their tasks, unless tuned: a 2,000-order backlog stays
  * cached within the ceiling above (the SDK's default, derived from the heap limit, would be ~200).
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 2000;
-export const NON_STICKY_POLL_RATIO = 1;
+const DEFAULT_MAX_CACHED_WORKFLOWS = 2000;
 
 export interface StartWorkerDeps {
   connection: NativeConnection;
@@ -128,9 +127,6 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
       maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions ?? 20,
       maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions ?? 40,
       maxCachedWorkflows: tuning.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
-      // Half the workflow task polls on the shared queue (the SDK's default is a fifth): every new
-      // order's first task comes there, and it waited ~40 ms for a free poll at 5 orders/s (~20 ms now).
-      nonStickyToStickyPollRatio: NON_STICKY_POLL_RATIO,
       shutdownGraceTime: '10 seconds',
       ...(deps.identity ? { identity: deps.identity } : {}),
       ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
