@@ -47,8 +47,6 @@ const DEFAULT_SWEEP_EVERY_SECONDS = 24 * 60 * 60;
 /** Line ids of unpaid orders remembered to spot merged payments; older ones fall out first. */
 const UNPAID_LINES_CAP = 5000;
 const UNPAID_EVENT_TYPES = new Set(['BOUGHT', 'FILLED_IN']);
-/** A run later than this after it was due (a worker was down) starts the cadence afresh. */
-const MAX_LATENESS_COUNTED_MS = 500;
 
 /**
  * A run gives up after a few attempts and records the error: the next run tries again, and
@@ -222,7 +220,7 @@ class Poller {
   async run(): Promise<void> {
     const maxRuns = this.input.runsBeforeContinueAsNew ?? DEFAULT_RUNS_BEFORE_CONTINUE_AS_NEW;
     for (let runs = 1; ; runs++) {
-      const runStartedAt = this.dueTime();
+      const runStartedAt = Date.now();
       await this.applyResets();
       if (!this.synced) await this.initialSync();
       if (this.synced && !this.state.paused) {
@@ -244,18 +242,6 @@ class Poller {
       await condition(() => this.wake || this.resets.length > 0, Math.max(1, next - Date.now()));
       this.wake = false;
     }
-  }
-
-  /**
-   * When this run counts as started: a run its timer woke, from when it was due, so that the
-   * timer's and its task's own latency (tens of ms) do not stretch every interval and the 1 s
-   * cadence holds (an event waits at most the interval to be read). A run woken early ("import
-   * now", a reset) or far too late (a worker down) counts from now.
-   */
-  private dueTime(): number {
-    const now = Date.now();
-    const due = this.state.nextRunAt ? Date.parse(this.state.nextRunAt) : NaN;
-    return now >= due && now - due < MAX_LATENESS_COUNTED_MS ? due : now;
   }
 
   /** Where a brand-new poller starts: "now", or a date. Failing, it is tried again next run. */
