@@ -53,10 +53,6 @@ export function pollerWorkflowId(account: string): string {
 }
 
 /**
- * An order workflow carries a reference (account, form id), not the settings: its activities
- * read the current import policy, so history stays small and a fixed mapping reaches it.
- */
-/**
  * The order journey new orders start on (ImportOrderInput.journey). Versioned in the input, not
  * by patches: every patch makes the SDK write a search attribute, a visibility write per order.
  * - 2 (2026-11-28): matchProducts, matchContractor and createDocument run locally first
@@ -65,6 +61,10 @@ export function pollerWorkflowId(account: string): string {
  */
 export const ORDER_JOURNEY = 2;
 
+/**
+ * An order workflow carries a reference (account, form id), not the settings: its activities
+ * read the current import policy, so history stays small and a fixed mapping reaches it.
+ */
 export interface ImportOrderInput {
   account: string;
   checkoutFormId: string;
