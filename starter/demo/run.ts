@@ -16,7 +16,13 @@ import { ensureWriteBack, startBackOffice } from './back-office';
 import { DEMO_FALLBACK } from '../../dev/demo-settings';
 import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
 import { startNbpStandIn } from '../../dev/nbp-rates';
-import { pollerStatusQuery, pollerTaskQueue, pollerWorkflowId, type PollerState } from '../../workflows/definitions';
+import {
+  importNowSignal,
+  pollerStatusQuery,
+  pollerTaskQueue,
+  pollerWorkflowId,
+  type PollerState,
+} from '../../workflows/definitions';
 import { ACCOUNT } from '../../workflows/search-attributes';
 import { startWiredWorker, wireWorker } from '../../worker/wiring';
 import { carriedPollerState, WORKFLOW_TYPES } from '../ops';
@@ -103,8 +109,12 @@ async function ensurePoller(client: Client, settings: Settings, account: string,
   const workflowId = pollerWorkflowId(account);
   let previous: PollerState | undefined;
   try {
-    const description = await client.workflow.getHandle(workflowId).describe();
-    if (description.status.name === 'RUNNING') return `${workflowId} (running, goes on from its cursor)`;
+    const running = client.workflow.getHandle(workflowId);
+    if ((await running.describe()).status.name === 'RUNNING') {
+      // Read now, not at its next 30 s tick: the orders paid while the demo was stopped come in at once.
+      await running.signal(importNowSignal);
+      return `${workflowId} (running, goes on from its cursor)`;
+    }
     previous = await previousPollerState(client, workflowId);
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
