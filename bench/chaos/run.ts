@@ -97,7 +97,11 @@ export function parseChaosArgs(argv: string[]): { options: Partial<ChaosOptions>
 
 async function main(): Promise<void> {
   const { options, json } = parseChaosArgs(process.argv.slice(2));
-  const result = await runChaos({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+  // Seconds since the start on every line: when a kill or a restart fell is what explains the latencies.
+  const began = Date.now();
+  const log = (line: string) =>
+    process.stderr.write(`${((Date.now() - began) / 1000).toFixed(1).padStart(6)} s  ${line}\n`);
+  const result = await runChaos({ ...options, log });
   process.stdout.write(formatChaosReport(result));
   fs.mkdirSync(path.dirname(json), { recursive: true });
   fs.writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
