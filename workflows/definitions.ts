@@ -53,6 +53,16 @@ export function pollerWorkflowId(account: string): string {
 }
 
 /**
+ * The poller's workflow task timeout, for every start of it (continue-as-new keeps it). A worker
+ * killed while it holds the poller's task (its run reads and dispatches a page as local
+ * activities) is noticed only when this runs out, and until then no new order is started:
+ * Temporal's default of 10 s was most of the discovery delay after a kill in the chaos run. A
+ * run's local activities keep a longer task alive (the SDK heartbeats it at 80% of this), so
+ * only a dead or stalled worker runs into it.
+ */
+export const POLLER_WORKFLOW_TASK_TIMEOUT = '4 seconds';
+
+/**
  * The order journey new orders start on (ImportOrderInput.journey). Versioned in the input, not
  * by patches: every patch makes the SDK write a search attribute, a visibility write per order.
  * - 2 (2026-11-28): matchProducts, matchContractor and createDocument run locally first

@@ -6,7 +6,12 @@
  * counts what happened (chaos/verdict.ts).
  */
 import { loadSettings, toImportPolicy } from '../../config/settings';
-import { pollerTaskQueue, pollerWorkflowId, type PollerInput } from '../../workflows/definitions';
+import {
+  POLLER_WORKFLOW_TASK_TIMEOUT,
+  pollerTaskQueue,
+  pollerWorkflowId,
+  type PollerInput,
+} from '../../workflows/definitions';
 import type { pollAllegroEvents } from '../../workflows/poller';
 import { paidTo, startedOf, workflowStarts, type Percentiles } from './latency';
 import { chaosWithDefaults, seededRandom, type ChaosOptions } from './options';
@@ -110,6 +115,7 @@ export async function runChaos(input: Partial<ChaosOptions>): Promise<ChaosResul
       workflowId: pollerWorkflowId(world.account),
       taskQueue: pollerTaskQueue(world.taskQueue),
       args: [pollerInput],
+      workflowTaskTimeout: POLLER_WORKFLOW_TASK_TIMEOUT,
     });
 
     const injected: Injected = { paidAt: new Map(), cancelled: new Set(), mergedAway: new Set() };

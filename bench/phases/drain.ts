@@ -5,7 +5,12 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { toImportPolicy } from '../../config/settings';
-import { pollerTaskQueue, pollerWorkflowId, type PollerInput } from '../../workflows/definitions';
+import {
+  POLLER_WORKFLOW_TASK_TIMEOUT,
+  pollerTaskQueue,
+  pollerWorkflowId,
+  type PollerInput,
+} from '../../workflows/definitions';
 import type { pollAllegroEvents } from '../../workflows/poller';
 import { cpuMs } from '../cpu';
 import type { BenchRun } from '../setup';
@@ -63,6 +68,7 @@ export async function drainBacklog(run: BenchRun): Promise<DrainOutcome> {
     workflowId: pollerWorkflowId(account),
     taskQueue: pollerTaskQueue(taskQueue),
     args: [pollerInput],
+    workflowTaskTimeout: POLLER_WORKFLOW_TASK_TIMEOUT,
   });
   const explain = () => explainStuckOrders(client, taskQueue);
   await waitForCount(run, { what: 'drain, documents', count: world.countDocuments, target: backlog.length, explain });

@@ -6,6 +6,7 @@ import { toPollerInput, type Settings } from '../../config/settings';
 import {
   importNowSignal,
   pauseSignal,
+  POLLER_WORKFLOW_TASK_TIMEOUT,
   pollerTaskQueue,
   resumeSignal,
   type PollerInput,
@@ -95,6 +96,7 @@ export const start: CommandSpec = {
         workflowId: poller.workflowId,
         args: [pollerInput],
         typedSearchAttributes: [{ key: ACCOUNT, value: account }],
+        workflowTaskTimeout: POLLER_WORKFLOW_TASK_TIMEOUT,
       });
       ctx.out(
         `Started the poller ${handle.workflowId} (run ${handle.firstExecutionRunId}) on task queue "${taskQueue}".`,

@@ -18,6 +18,7 @@ import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
 import { startNbpStandIn } from '../../dev/nbp-rates';
 import {
   importNowSignal,
+  POLLER_WORKFLOW_TASK_TIMEOUT,
   pollerStatusQuery,
   pollerTaskQueue,
   pollerWorkflowId,
@@ -125,6 +126,7 @@ async function ensurePoller(client: Client, settings: Settings, account: string,
     args: [{ ...pollerInputByReference(settings, account), initialSync, ...(previous ? { state: previous } : {}) }],
     typedSearchAttributes: [{ key: ACCOUNT, value: account }],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowTaskTimeout: POLLER_WORKFLOW_TASK_TIMEOUT,
   });
   return previous
     ? `${workflowId} (started again from its previous cursor ${previous.cursor ?? '(oldest event)'})`

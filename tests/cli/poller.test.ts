@@ -62,6 +62,10 @@ test('start runs the poller; starting again changes nothing', async () => {
   expect(first.stdout).toContain(`Started the poller ${pollerWorkflowId(world.account)}`);
   expect(first.stdout).toContain(`task queue "${pollerTaskQueue(world.taskQueue)}"`);
   expect(first.code).toBe(0);
+  // A worker killed while it holds the poller's task is given up after 4 s, not Temporal's 10 s.
+  const handle = (await testClient()).workflow.getHandle(pollerWorkflowId(world.account));
+  const config = (await handle.describe()).raw.executionConfig;
+  expect(Number(config?.defaultWorkflowTaskTimeout?.seconds)).toBe(4);
 
   const again = await world.run(['start']);
   expect(again.stdout).toContain('is already running');
