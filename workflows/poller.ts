@@ -94,12 +94,14 @@ const READ_ACTIVITY: ActivityOptions = {
 
 /**
  * Starting a page's order workflows: it heartbeats its progress every second
- * (activities/dispatch-progress.ts), so a killed worker is noticed in 5 s (not 15) and the page
- * is taken up elsewhere after the forms already handed over.
+ * (activities/dispatch-progress.ts; the SDK sends one at most every 2.4 s), so a killed worker
+ * is noticed in 3 s (not 15) and the page is taken up elsewhere after the forms already handed
+ * over. A burst waits on it: in the chaos run each kill of the dispatching worker stopped all
+ * starts for the whole timeout.
  */
 const DISPATCH_ACTIVITY: ActivityOptions = {
   ...RUN_ACTIVITY,
-  heartbeatTimeout: '5 seconds',
+  heartbeatTimeout: '3 seconds',
   retry: { ...RUN_ACTIVITY.retry, initialInterval: '500 milliseconds' },
 };
 
