@@ -26,6 +26,7 @@ import {
 import type { cancelImportedOrder, reviewImportedOrder } from '../workflows/after-import';
 import type { importOrder } from '../workflows/import-order';
 import { ACCOUNT, ORDER_ID, ORDER_STATUS } from '../workflows/search-attributes';
+import { BurstPacer } from './burst-pacing';
 import { mapLimited } from './concurrency';
 import {
   DISPATCH_HEARTBEAT_MS,
@@ -72,9 +73,11 @@ export async function startOrderWorkflow(
     timing?: OrderTiming;
     event: OrderEventSignal;
     taskQueue: string;
+    /** A burst's pacing (burst-pacing.ts): the first task of a new workflow waits this long. */
+    startDelayMs?: number;
   },
 ): Promise<void> {
-  const { account, checkoutFormId, policy, timing, event, taskQueue } = order;
+  const { account, checkoutFormId, policy, timing, event, taskQueue, startDelayMs } = order;
   await temporal.workflow.signalWithStart<typeof importOrder, [OrderEventSignal]>('importOrder', {
     workflowId: orderWorkflowId(account, checkoutFormId),
     taskQueue,
@@ -88,6 +91,7 @@ export async function startOrderWorkflow(
       },
     ],
     ...orderSignalWithStart(account, checkoutFormId, event),
+    ...(startDelayMs ? { startDelay: startDelayMs } : {}),
   });
 }
 
@@ -102,6 +106,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     event: OrderEventSignal,
     policy: ImportPolicy | undefined,
     timing: OrderTiming | undefined,
+    startDelayMs?: number,
   ): Promise<Outcome> {
     try {
       await startOrderWorkflow(deps.temporal, {
@@ -111,6 +116,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
         timing,
         event,
         taskQueue: deps.taskQueue,
+        startDelayMs,
       });
       return 'dispatched';
     } catch (error) {
@@ -304,17 +310,25 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       // stood: signalling its first forms again would double the server's work in a burst.
       const resumed = activityInfo().heartbeatDetails as DispatchProgress | undefined;
       const progress = new DispatchProgressTracker(forms.length, resumed);
-      // A local dispatch (a short page) has no heartbeats: its retry redoes the page.
-      const beat = activityInfo().isLocal
-        ? undefined
-        : setInterval(() => heartbeat(progress.snapshot()), DISPATCH_HEARTBEAT_MS);
+      // A local dispatch (a short page) has no heartbeats: its retry redoes the page. Nor is
+      // it paced: it is over in a few hundred milliseconds.
+      const long = !activityInfo().isLocal;
+      const beat = long ? setInterval(() => heartbeat(progress.snapshot()), DISPATCH_HEARTBEAT_MS) : undefined;
+      const pacer = long ? new BurstPacer(forms.length - progress.start) : undefined;
       try {
         await mapLimited(forms.slice(progress.start), concurrency, async (event, index) => {
           const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
-          progress.finished(
-            progress.start + index,
-            await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming),
+          const delay = pacer?.delayFor(index);
+          const outcome = await dispatchOne(
+            account,
+            event.checkoutFormId as string,
+            signal,
+            policy,
+            orderTiming,
+            delay,
           );
+          pacer?.noteStarted();
+          progress.finished(progress.start + index, outcome);
         });
       } finally {
         clearInterval(beat);

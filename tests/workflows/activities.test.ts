@@ -382,6 +382,36 @@ describe('poller activities', () => {
     await handle.terminate('test done');
   });
 
+  test('dispatchOrderEvents paces a long page: its first orders’ first tasks wait for the page; a local (short) dispatch does not', async () => {
+    const client = await testClient();
+    const forms = Array.from({ length: 80 }, () => uniqueName('form'));
+    const at = new Date().toISOString();
+    const events = forms.map((form, i) => ({
+      id: String(100 + i),
+      type: 'READY_FOR_PROCESSING',
+      occurredAt: at,
+      checkoutFormId: form,
+      lineItemIds: [`l${i}`],
+    }));
+    const input = { account: standIns.account, policy, superseded: [], events: events.slice(0, 70) };
+    await run(activities.dispatchOrderEvents, input);
+    const local = { ...input, events: events.slice(70) };
+    await new MockActivityEnvironment({ isLocal: true }, quiet).run(activities.dispatchOrderEvents, local);
+    const waitMs = async (form: string) => {
+      const { startTime, executionTime } = await client.workflow
+        .getHandle(orderWorkflowId(standIns.account, form))
+        .describe();
+      return (executionTime ?? startTime).getTime() - startTime.getTime();
+    };
+    // 69 forms after the first at the first guess of 100 a second: ~690 ms.
+    expect(await waitMs(forms[0])).toBeGreaterThanOrEqual(500);
+    expect(await waitMs(forms[69])).toBe(0);
+    expect(await waitMs(forms[70])).toBe(0);
+    await Promise.all(
+      forms.map((form) => client.workflow.getHandle(orderWorkflowId(standIns.account, form)).terminate('test done')),
+    );
+  });
+
   test('dispatchOrderEvents retried after a worker died resumes after the forms its last heartbeat counted', async () => {
     const client = await testClient();
     const forms = [uniqueName('form'), uniqueName('form'), uniqueName('form')];
