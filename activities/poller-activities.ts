@@ -35,7 +35,7 @@ import {
   type DispatchProgress,
 } from './dispatch-progress';
 import type { ActivityDeps } from './deps';
-import { orderSignalWithStart } from './order-start';
+import { orderStartOptions } from './order-start';
 import type { DispatchResult, PolledEvent, PollerActivities, SweepResult } from './types';
 
 /** The event type a backfill sends to the orders it dispatches (they re-read the form anyway). */
@@ -59,9 +59,9 @@ interface BackfillProgress {
 }
 
 /**
- * Starts the order's workflow, or signals the running one. A completed workflow is not started
- * again (WorkflowExecutionAlreadyStartedError); a failed one may be. The poller and the CLI's
- * backfill both dispatch through here.
+ * Starts the order's workflow with the event, or signals the running one. A completed workflow
+ * is not started again (WorkflowExecutionAlreadyStartedError); a failed one may be. The poller
+ * and the CLI's backfill both dispatch through here.
  */
 export async function startOrderWorkflow(
   temporal: Client,
@@ -78,21 +78,34 @@ export async function startOrderWorkflow(
   },
 ): Promise<void> {
   const { account, checkoutFormId, policy, timing, event, taskQueue, startDelayMs } = order;
-  await temporal.workflow.signalWithStart<typeof importOrder, [OrderEventSignal]>('importOrder', {
-    workflowId: orderWorkflowId(account, checkoutFormId),
-    taskQueue,
-    args: [
-      {
-        account,
-        checkoutFormId,
-        journey: ORDER_JOURNEY,
-        ...(policy ? { policy } : {}),
-        ...(timing ? { timing } : {}),
-      },
-    ],
-    ...orderSignalWithStart(account, checkoutFormId, event),
-    ...(startDelayMs ? { startDelay: startDelayMs } : {}),
-  });
+  const workflowId = orderWorkflowId(account, checkoutFormId);
+  try {
+    await temporal.workflow.start<typeof importOrder>('importOrder', {
+      workflowId,
+      taskQueue,
+      args: [
+        {
+          account,
+          checkoutFormId,
+          journey: ORDER_JOURNEY,
+          event,
+          ...(policy ? { policy } : {}),
+          ...(timing ? { timing } : {}),
+        },
+      ],
+      ...orderStartOptions(account, checkoutFormId),
+      ...(startDelayMs ? { startDelay: startDelayMs } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    try {
+      await temporal.workflow.getHandle(workflowId).signal(orderEventSignal, event);
+    } catch (signalError) {
+      // Closed (completed, or failed too recently to count as started again): as before, done.
+      if (signalError instanceof WorkflowNotFoundError) throw error;
+      throw signalError;
+    }
+  }
 }
 
 export function createPollerActivities(deps: ActivityDeps): PollerActivities {

@@ -3,8 +3,8 @@
  * importOrder run (the list comes from a real history: same types, same order, same task
  * queues), each of which does nothing. What it costs is what Temporal alone costs per order.
  */
-import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { allegroTaskQueue, orderEventSignal } from '../workflows/definitions';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { allegroTaskQueue } from '../workflows/definitions';
 
 export interface FloorStep {
   activityType: string;
@@ -21,8 +21,6 @@ type NoopActivities = Record<string, () => Promise<void>>;
 const OPTIONS = { startToCloseTimeout: '1 minute' } as const;
 
 export async function benchFloorOrder(input: FloorOrderInput): Promise<number> {
-  // Started with signal-with-start like the real orders; the event itself changes nothing.
-  setHandler(orderEventSignal, () => undefined);
   const main = proxyActivities<NoopActivities>(OPTIONS);
   const allegro = proxyActivities<NoopActivities>({
     ...OPTIONS,

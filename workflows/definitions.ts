@@ -81,6 +81,11 @@ export interface ImportOrderInput {
   /** ORDER_JOURNEY when the order was started (kept across continue-as-new). */
   journey?: number;
   /**
+   * The event the dispatch started it with, taken as if signalled (orderEventSignal); events
+   * after the start are signals. Not carried across continue-as-new.
+   */
+  event?: OrderEventSignal;
+  /**
    * Pinned rules, used instead of the current settings: workflows started before settings
    * were read by reference carry them (their histories replay), and tests pin their rules.
    */

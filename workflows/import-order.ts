@@ -36,6 +36,7 @@ import {
   type CancelImportedOrderInput,
   type ImportOrderInput,
   type ImportOrderResult,
+  type OrderEventSignal,
   type OrderProgress,
 } from './definitions';
 import { ACCOUNT, DOCUMENT_NUMBER, ORDER_ID, ORDER_STATUS } from './search-attributes';
@@ -128,13 +129,16 @@ export class OrderJourney {
     this.cancelledBy = 'eventType' in input ? input.eventType : undefined;
 
     setHandler(orderProgressQuery, () => ({ ...this.progress }));
-    setHandler(orderEventSignal, (event) => {
+    const noteEvent = (event: OrderEventSignal) => {
       this.eventsSinceRead++;
       if (CANCEL_EVENT_TYPES.has(event.type)) {
         this.cancelHint = true;
         this.cancelledBy = event.type;
       }
-    });
+    };
+    // Started with its event (activities/order-start.ts): the same as one signalled at the start.
+    if ('event' in input && input.event) noteEvent(input.event);
+    setHandler(orderEventSignal, noteEvent);
     setHandler(retrySignal, (request) => {
       // The person may have changed the settings: decide with the ones in force now.
       this.rules.retried(request?.policy);
@@ -410,7 +414,7 @@ export class OrderJourney {
     // Hints that just arrived are handled by this run: a new run would not know them.
     if (!this.options.continueAsNew || this.interruptPending() || this.eventsSinceRead > 0) return;
     if (this.waits < this.waitsBeforeContinueAsNew && !workflowInfo().continueAsNewSuggested) return;
-    const { policy: _carried, ...reference } = this.input as ImportOrderInput;
+    const { policy: _carried, event: _handled, ...reference } = this.input as ImportOrderInput;
     await continueAsNew<typeof importOrder>({
       ...reference,
       ...this.rules.forActivity(),

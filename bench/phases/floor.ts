@@ -6,8 +6,8 @@
  */
 import { ALLEGRO_ACTIVITIES } from '../../activities';
 import { mapLimited } from '../../activities/concurrency';
-import { orderSignalWithStart } from '../../activities/order-start';
-import { allegroTaskQueue, orderWorkflowId, type OrderEventSignal } from '../../workflows/definitions';
+import { orderStartOptions } from '../../activities/order-start';
+import { allegroTaskQueue, orderWorkflowId } from '../../workflows/definitions';
 import { cpuMs } from '../cpu';
 import type { benchFloorOrder, FloorStep } from '../floor-workflow';
 import { activityScheduleOf, fetchTimelines, spreadSample, summarise, type TimingSummary } from '../histories';
@@ -76,13 +76,12 @@ export async function temporalFloor(
   run.serverCpu.mark(phase);
   const floorIds = Array.from({ length: options.orders }, (_, i) => `${phase}:${account}:${i}`);
   const floorStart = Date.now();
-  const event: OrderEventSignal = { eventId: '0', type: 'READY_FOR_PROCESSING', occurredAt: new Date().toISOString() };
   await mapLimited(floorIds, options.dispatchConcurrency, async (workflowId) => {
-    await client.workflow.signalWithStart<typeof benchFloorOrder, [OrderEventSignal]>('benchFloorOrder', {
+    await client.workflow.start<typeof benchFloorOrder>('benchFloorOrder', {
       workflowId,
       taskQueue: floorQueue,
       args: [{ steps }],
-      ...orderSignalWithStart(account, workflowId, event),
+      ...orderStartOptions(account, workflowId),
     });
   });
   const floorQuery = `WorkflowType = 'benchFloorOrder' AND TaskQueue = '${floorQueue}'`;
