@@ -10,8 +10,8 @@
  * The pace is measured: after the first starts, this attempt's own rate; before, a guess.
  */
 
-/** Starts a second assumed before any was measured (2 cores with the dev server: ~100–260). */
-export const PACE_FIRST_GUESS_PER_SECOND = 200;
+/** Starts a second assumed before any was measured (2 cores with the dev server: ~100–140). */
+export const PACE_FIRST_GUESS_PER_SECOND = 100;
 /** Measured from this many starts on. */
 const PACE_MEASURED_FROM = 32;
 /** No order waits longer than this for its first task because of the pacing. */

@@ -2,6 +2,7 @@ import {
   BurstPacer,
   PACE_FIRST_GUESS_PER_SECOND,
   PACE_MAX_DELAY_MS,
+  PACE_MIN_DELAY_MS,
 } from '../../activities/burst-pacing';
 
 /** A clock the test moves by hand. */
@@ -12,20 +13,19 @@ function clock(): { now: () => number; advance: (ms: number) => void } {
 
 describe('BurstPacer', () => {
   test('before any start is measured, a form waits for the forms after it at the first guess', () => {
-    const pacer = new BurstPacer(1001, clock().now);
-    // 1,000 forms after the first, at the guessed pace.
-    expect(pacer.delayFor(0)).toBe(Math.round((1000 / PACE_FIRST_GUESS_PER_SECOND) * 1000));
-    expect(pacer.delayFor(500)).toBe(Math.round((500 / PACE_FIRST_GUESS_PER_SECOND) * 1000));
+    const time = clock();
+    const pacer = new BurstPacer(401, time.now);
+    // 400 forms after the first, at 100 a second: its first task waits 4 s.
+    expect(pacer.delayFor(0)).toBe((400 / PACE_FIRST_GUESS_PER_SECOND) * 1000);
+    expect(pacer.delayFor(200)).toBe(2000);
   });
 
   test('the last forms of a page start at once: a wait under the minimum is not worth a timer', () => {
-    const guess = PACE_FIRST_GUESS_PER_SECOND;
-    const pacer = new BurstPacer(3 * guess, clock().now);
-    expect(pacer.delayFor(3 * guess - 1)).toBe(0);
-    // A fifth of a second's forms after it: 200 ms, under the minimum.
-    expect(pacer.delayFor(3 * guess - 1 - guess / 5)).toBe(0);
-    // A second's forms after it.
-    expect(pacer.delayFor(2 * guess - 1)).toBe(1000);
+    const pacer = new BurstPacer(100, clock().now);
+    expect(pacer.delayFor(99)).toBe(0);
+    // 40 forms after it at 100/s = 400 ms, under the minimum.
+    expect(pacer.delayFor(59)).toBe(0);
+    expect(pacer.delayFor(49)).toBeGreaterThanOrEqual(PACE_MIN_DELAY_MS);
   });
 
   test('no form waits longer than the maximum, however long the page', () => {
