@@ -5,7 +5,6 @@
  * after a crash or a reset, starts nothing twice; a failed workflow may start again.
  */
 import { activityInfo, heartbeat, log as activityLog } from '@temporalio/activity';
-import { NativeConnection } from '@temporalio/worker';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdReusePolicy,
@@ -59,9 +58,6 @@ interface BackfillProgress {
   boughtAt: string;
 }
 
-/** Eager start needs the workers' own connection (worker/wiring.ts); the CLI's and tests' clients have another. */
-const eagerStart = (temporal: Client) => temporal.connection instanceof NativeConnection;
-
 /**
  * Starts the order's workflow with the event, or signals the running one. A completed workflow
  * is not started again (WorkflowExecutionAlreadyStartedError); a failed one may be. The poller
@@ -98,9 +94,7 @@ export async function startOrderWorkflow(
         },
       ],
       ...orderStartOptions(account, checkoutFormId),
-      // Its first task to a worker of this process, in the start's answer, when one has a slot
-      // free (the client must share the workers' connection, worker/wiring.ts); not for a paced one.
-      ...(startDelayMs ? { startDelay: startDelayMs } : { requestEagerStart: eagerStart(temporal) }),
+      ...(startDelayMs ? { startDelay: startDelayMs } : {}),
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
