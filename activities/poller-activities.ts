@@ -101,9 +101,8 @@ export async function startOrderWorkflow(
     try {
       await temporal.workflow.getHandle(workflowId).signal(orderEventSignal, event);
     } catch (signalError) {
-      // Closed (completed, or failed too recently to count as started again): as before, done.
-      if (signalError instanceof WorkflowNotFoundError) throw error;
-      throw signalError;
+      // Not running: it completed (a failed one would have started again). The caller counts it done.
+      throw signalError instanceof WorkflowNotFoundError ? error : signalError;
     }
   }
 }
