@@ -60,7 +60,16 @@ export function pollerWorkflowId(account: string): string {
  * run's local activities keep a longer task alive (the SDK heartbeats it at 80% of this), so
  * only a dead or stalled worker runs into it.
  */
-export const POLLER_WORKFLOW_TASK_TIMEOUT = '4 seconds';
+const POLLER_WORKFLOW_TASK_TIMEOUT = '4 seconds' as const;
+
+/** What every start of an account's poller shares (the CLI, the demo, the bench, the chaos run). */
+export function pollerStartOptions(account: string, taskQueue: string) {
+  return {
+    workflowId: pollerWorkflowId(account),
+    taskQueue: pollerTaskQueue(taskQueue),
+    workflowTaskTimeout: POLLER_WORKFLOW_TASK_TIMEOUT,
+  };
+}
 
 /**
  * The order journey new orders start on (ImportOrderInput.journey). Versioned in the input, not

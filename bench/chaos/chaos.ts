@@ -6,12 +6,7 @@
  * counts what happened (chaos/verdict.ts).
  */
 import { loadSettings, toImportPolicy } from '../../config/settings';
-import {
-  POLLER_WORKFLOW_TASK_TIMEOUT,
-  pollerTaskQueue,
-  pollerWorkflowId,
-  type PollerInput,
-} from '../../workflows/definitions';
+import { pollerStartOptions, pollerWorkflowId, type PollerInput } from '../../workflows/definitions';
 import type { pollAllegroEvents } from '../../workflows/poller';
 import { paidTo, startedOf, workflowStarts, type Percentiles } from './latency';
 import { chaosWithDefaults, seededRandom, type ChaosOptions } from './options';
@@ -112,10 +107,8 @@ export async function runChaos(input: Partial<ChaosOptions>): Promise<ChaosResul
       initialSync: new Date(Date.now() - 60_000).toISOString(),
     };
     await world.client.workflow.start<typeof pollAllegroEvents>('pollAllegroEvents', {
-      workflowId: pollerWorkflowId(world.account),
-      taskQueue: pollerTaskQueue(world.taskQueue),
+      ...pollerStartOptions(world.account, world.taskQueue),
       args: [pollerInput],
-      workflowTaskTimeout: POLLER_WORKFLOW_TASK_TIMEOUT,
     });
 
     const injected: Injected = { paidAt: new Map(), cancelled: new Set(), mergedAway: new Set() };

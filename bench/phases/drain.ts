@@ -5,12 +5,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { toImportPolicy } from '../../config/settings';
-import {
-  POLLER_WORKFLOW_TASK_TIMEOUT,
-  pollerTaskQueue,
-  pollerWorkflowId,
-  type PollerInput,
-} from '../../workflows/definitions';
+import { pollerStartOptions, type PollerInput } from '../../workflows/definitions';
 import type { pollAllegroEvents } from '../../workflows/poller';
 import { cpuMs } from '../cpu';
 import type { BenchRun } from '../setup';
@@ -65,10 +60,8 @@ export async function drainBacklog(run: BenchRun): Promise<DrainOutcome> {
   const benchCpu = process.cpuUsage();
   const drainStart = Date.now();
   const poller = await client.workflow.start<typeof pollAllegroEvents>('pollAllegroEvents', {
-    workflowId: pollerWorkflowId(account),
-    taskQueue: pollerTaskQueue(taskQueue),
+    ...pollerStartOptions(account, taskQueue),
     args: [pollerInput],
-    workflowTaskTimeout: POLLER_WORKFLOW_TASK_TIMEOUT,
   });
   const explain = () => explainStuckOrders(client, taskQueue);
   await waitForCount(run, { what: 'drain, documents', count: world.countDocuments, target: backlog.length, explain });

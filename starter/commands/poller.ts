@@ -6,8 +6,7 @@ import { toPollerInput, type Settings } from '../../config/settings';
 import {
   importNowSignal,
   pauseSignal,
-  POLLER_WORKFLOW_TASK_TIMEOUT,
-  pollerTaskQueue,
+  pollerStartOptions,
   resumeSignal,
   type PollerInput,
   type PollerState,
@@ -89,14 +88,13 @@ export const start: CommandSpec = {
     }
     const state = flag(input, 'fresh') ? undefined : await previousState(ctx, client, poller);
     const pollerInput = { ...pollerInputByReference(settings, account), ...(state ? { state } : {}) };
-    const taskQueue = pollerTaskQueue(settings.temporal.taskQueue);
+    const startOptions = pollerStartOptions(account, settings.temporal.taskQueue);
+    const { taskQueue } = startOptions;
     try {
       const handle = await client.workflow.start(WORKFLOW_TYPES.poller, {
-        taskQueue,
-        workflowId: poller.workflowId,
+        ...startOptions,
         args: [pollerInput],
         typedSearchAttributes: [{ key: ACCOUNT, value: account }],
-        workflowTaskTimeout: POLLER_WORKFLOW_TASK_TIMEOUT,
       });
       ctx.out(
         `Started the poller ${handle.workflowId} (run ${handle.firstExecutionRunId}) on task queue "${taskQueue}".`,

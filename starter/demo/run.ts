@@ -18,9 +18,8 @@ import { embeddedOptimaDrivers } from '../../dev/embedded-optima/drivers';
 import { startNbpStandIn } from '../../dev/nbp-rates';
 import {
   importNowSignal,
-  POLLER_WORKFLOW_TASK_TIMEOUT,
+  pollerStartOptions,
   pollerStatusQuery,
-  pollerTaskQueue,
   pollerWorkflowId,
   type PollerState,
 } from '../../workflows/definitions';
@@ -121,12 +120,10 @@ async function ensurePoller(client: Client, settings: Settings, account: string,
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
   await client.workflow.start(WORKFLOW_TYPES.poller, {
-    taskQueue: pollerTaskQueue(settings.temporal.taskQueue),
-    workflowId,
+    ...pollerStartOptions(account, settings.temporal.taskQueue),
     args: [{ ...pollerInputByReference(settings, account), initialSync, ...(previous ? { state: previous } : {}) }],
     typedSearchAttributes: [{ key: ACCOUNT, value: account }],
     workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowTaskTimeout: POLLER_WORKFLOW_TASK_TIMEOUT,
   });
   return previous
     ? `${workflowId} (started again from its previous cursor ${previous.cursor ?? '(oldest event)'})`
