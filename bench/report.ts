@@ -120,6 +120,10 @@ export function formatReport(r: BenchResult): string {
         `p50 ${ms(r.steady.latencyMs.p50)}, p95 ${ms(r.steady.latencyMs.p95)}, p99 ${ms(r.steady.latencyMs.p99)} (mean ${ms(r.steady.latencyMs.mean)}, max ${ms(r.steady.latencyMs.max)})`,
       ],
       [
+        '   of which',
+        `event → workflow started p50 ${ms(r.steady.latencySplitMs.toStart.p50)}, p95 ${ms(r.steady.latencySplitMs.toStart.p95)}; started → document p50 ${ms(r.steady.latencySplitMs.startToDocument.p50)}, p95 ${ms(r.steady.latencySplitMs.startToDocument.p95)}`,
+      ],
+      [
         '4. worker cost',
         `spawn → ready ${ms(r.worker.startToReadyMs)}; peak RSS ${mb(r.worker.peakRssMb)} (drain ${mb(r.worker.drainPeakRssMb)}, steady ${mb(r.worker.steadyPeakRssMb)})`,
       ],

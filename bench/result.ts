@@ -91,6 +91,8 @@ export interface BenchResult {
     needsAttentionReasons: Record<string, number>;
     /** READY_FOR_PROCESSING occurredAt → document created, ms (imported orders). */
     latencyMs: Percentiles;
+    /** Event → workflow started (discovery: the poll's wait, read and dispatch), started → document. */
+    latencySplitMs: { toStart: Percentiles; startToDocument: Percentiles };
   };
   worker: {
     startToReadyMs: number;
@@ -256,6 +258,7 @@ export function benchResult(run: BenchRun, outcomes: PhaseOutcomes): BenchResult
       needsAttention: steady.needsAttention.count,
       needsAttentionReasons: steady.needsAttention.reasons,
       latencyMs: steady.latencyMs,
+      latencySplitMs: steady.splitMs,
     },
     worker: {
       startToReadyMs: drain.worker.startToReadyMs,

@@ -11,6 +11,7 @@ import type { MemoryReading } from '../proc';
 import type { WorkerStats } from '../worker-protocol';
 import { readCreatedLog, type BenchWorld } from '../world';
 import { importOrdersQuery, type DrainOutcome } from './drain';
+import { ORDER_ID } from '../../workflows/search-attributes';
 
 export interface SteadyOutcome {
   /** Orders the stream added. */
@@ -19,6 +20,8 @@ export interface SteadyOutcome {
   imported: string[];
   needsAttention: { count: number; reasons: Record<string, number> };
   latencyMs: Percentiles;
+  /** The same latency split where the order's workflow started: discovery, then the journey. */
+  splitMs: { toStart: Percentiles; startToDocument: Percentiles };
   peakRssMb: number | null;
   workerCpuMs: number;
   eventLoopDelay: WorkerStats['eventLoopDelay'];
@@ -56,13 +59,17 @@ export async function steadyState(run: BenchRun, { worker, poller }: DrainOutcom
 
   const created = readCreatedLog(world.createdLog);
   const ready = await readyTimes(world);
+  const started = await startTimes(run, new Set(streamed));
   const imported = streamed.filter((id) => created.has(id));
-  const latencies = imported.flatMap((id) => {
-    const at = ready.get(id);
-    const done = created.get(id);
-    return at !== undefined && done !== undefined ? [done - at] : [];
-  });
-  const latency = percentiles(latencies);
+  const spans = (from: Map<string, number>, to: Map<string, number>) =>
+    percentiles(
+      imported.flatMap((id) => {
+        const [at, done] = [from.get(id), to.get(id)];
+        return at !== undefined && done !== undefined ? [done - at] : [];
+      }),
+    );
+  const latency = spans(ready, created);
+  const splitMs = { toStart: spans(ready, started), startToDocument: spans(started, created) };
   log(
     `Steady: ${streamed.length} orders (${stopped.count} need a person), latency p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms.`,
   );
@@ -71,6 +78,7 @@ export async function steadyState(run: BenchRun, { worker, poller }: DrainOutcom
     imported,
     needsAttention: stopped,
     latencyMs: latency,
+    splitMs,
     peakRssMb,
     workerCpuMs: cpuMs(statsBefore, statsAfter),
     eventLoopDelay: statsAfter.eventLoopDelay,
@@ -92,4 +100,14 @@ async function readyTimes(world: BenchWorld): Promise<Map<string, number>> {
     if (events.length < 1000) return ready;
     from = events[events.length - 1].id;
   }
+}
+
+/** When each order's workflow started (visibility's StartTime), by checkout form id. */
+async function startTimes({ client, world }: BenchRun, orders: Set<string>): Promise<Map<string, number>> {
+  const started = new Map<string, number>();
+  for await (const execution of client.workflow.list({ query: importOrdersQuery(world.taskQueue) })) {
+    const id = execution.typedSearchAttributes.get(ORDER_ID);
+    if (id !== undefined && orders.has(id)) started.set(id, execution.startTime.getTime());
+  }
+  return started;
 }

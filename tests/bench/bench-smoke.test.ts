@@ -105,6 +105,13 @@ describe('npm run bench', () => {
     // Latency and cost figures exist and are ordered the way percentiles are.
     expect(json.steady.latencyMs.p50).toBeLessThanOrEqual(json.steady.latencyMs.p95);
     expect(json.steady.latencyMs.p95).toBeLessThanOrEqual(json.steady.latencyMs.p99);
+    // Split where each order's workflow started: two positive parts, each shorter than the whole.
+    const { toStart, startToDocument } = json.steady.latencySplitMs;
+    for (const part of [toStart, startToDocument]) {
+      expect(part.count).toBe(json.steady.documents);
+      expect(part.p50).toBeGreaterThan(0);
+      expect(part.max).toBeLessThanOrEqual(json.steady.latencyMs.max);
+    }
     expect(json.worker).toMatchObject({
       startToReadyMs: positive,
       peakRssMb: positive,
