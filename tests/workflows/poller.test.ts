@@ -138,6 +138,25 @@ describe('pollAllegroEvents', () => {
     await stop(poller);
   });
 
+  test('a 1 s poll whose read takes 0.4 s still polls every second: each wait is what is left of the second', async () => {
+    env.simulator.admin.setLatency(400);
+    const poller = await startPoller(env);
+    // The interval counts from the run's start: the wait after a 0.4 s run is what is left.
+    const waits = await eventually(async () => {
+      const { events } = await poller.fetchHistory();
+      const timers = (events ?? []).flatMap((e) => {
+        const fire = e.timerStartedEventAttributes?.startToFireTimeout;
+        return fire ? [Number(fire.seconds ?? 0) * 1000 + (fire.nanos ?? 0) / 1e6] : [];
+      });
+      return timers.length >= 3 ? timers : undefined;
+    }, 'three runs');
+    for (const wait of waits) {
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(650);
+    }
+    await stop(poller);
+  });
+
   test('buyer cancelled after the import: the cancel path annotates the document, never deletes it', async () => {
     const poller = await startPoller(env);
     await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
