@@ -158,6 +158,8 @@ class Poller {
   /** Counted only by pollers recorded before the patch 'waiting-counted-by-status'. */
   private waitingOrders: number | undefined;
   private wake = false;
+  /** When the run its timer wakes was due; undefined when a signal woke it (due at once). */
+  private dueAt: number | undefined;
   private readonly resets: PendingReset[] = [];
   private resetTickets = 0;
   private readonly resetOutcomes = new Map<number, string | null>();
@@ -222,7 +224,9 @@ class Poller {
   async run(): Promise<void> {
     const maxRuns = this.input.runsBeforeContinueAsNew ?? DEFAULT_RUNS_BEFORE_CONTINUE_AS_NEW;
     for (let runs = 1; ; runs++) {
-      const runStartedAt = Date.now();
+      // The cadence counts from when a run was due, not from when its timer woke it: a timer
+      // fires some milliseconds after it is due, and that must not add up run after run.
+      const runStartedAt = this.dueAt ?? Date.now();
       await this.applyResets();
       if (!this.synced) await this.initialSync();
       if (this.synced && !this.state.paused) {
@@ -241,8 +245,9 @@ class Poller {
       // Replay-safe: a timer's duration is not compared on replay, only its place in the history.
       const next = nextRunAfter(Date.now(), this.input.schedule, runStartedAt);
       this.state.nextRunAt = new Date(next).toISOString();
-      await condition(() => this.wake || this.resets.length > 0, Math.max(1, next - Date.now()));
+      const woken = await condition(() => this.wake || this.resets.length > 0, Math.max(1, next - Date.now()));
       this.wake = false;
+      this.dueAt = woken ? undefined : next;
     }
   }
 

@@ -36,7 +36,7 @@ export async function steadyState(run: BenchRun, { worker, poller }: DrainOutcom
   const statsBefore = await worker.stats();
   run.serverCpu.mark('steady');
   log(`Steady state: ${options.rate} orders/s for ${options.steadySeconds} s…`);
-  world.simulator.admin.startStream({ perSecond: options.rate });
+  world.simulator.admin.startStream({ perSecond: options.rate, seed: options.seed });
   await sleep(options.steadySeconds * 1000);
   world.simulator.admin.stopStream();
   const streamed = world.simulator.admin.listOrderIds().filter((id) => !before.has(id));

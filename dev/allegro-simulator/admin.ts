@@ -3,6 +3,7 @@ import type { SimulatorAdmin } from './api';
 import type { OfferCommands } from './commands';
 import type { OAuthServer } from './oauth';
 import type { OfferCatalogue } from './offers';
+import { Rng } from './rng';
 import type { ShipmentBook } from './shipments';
 import type { OrderStore } from './store';
 import type { Traffic } from './traffic';
@@ -12,6 +13,9 @@ const toDate = (d: Date | string) => {
   if (Number.isNaN(ms)) throw new Error(`not a date: ${String(d)}`);
   return ms;
 };
+
+/** The stream's own random numbers (rng.ts), apart from the orders' data. */
+const STREAM_RNG = 0x57e4;
 
 export function createAdmin(sim: {
   store: OrderStore;
@@ -49,24 +53,23 @@ export function createAdmin(sim: {
     markReturned: (id) => store.markReturned(id),
     merge: (ids, status) => store.merge(ids, status),
     backdate: (id, date) => store.backdate(id, toDate(date)),
-    startStream({ perSecond, status }) {
+    startStream({ perSecond, status, seed = 1 }) {
       admin.stopStream();
       if (!(perSecond > 0)) throw new Error('perSecond must be positive');
-      let owed = 0;
-      let last = Date.now();
-      stream = setInterval(
-        () => {
-          const t = Date.now();
-          owed += (perSecond * (t - last)) / 1000;
-          last = t;
-          for (; owed >= 1; owed--) store.addOrder({ status });
-        },
-        Math.max(10, Math.min(1000, 1000 / perSecond)),
-      );
-      stream.unref();
+      // Buyers pay at random moments (a Poisson stream at the given rate), not on a beat: a
+      // poller running on a beat of its own would otherwise always find them at the same offsets.
+      const rng = new Rng(seed, STREAM_RNG);
+      const gapMs = () => (-Math.log(1 - rng.next()) * 1000) / perSecond;
+      let nextAt = Date.now() + gapMs();
+      const arrive = () => {
+        for (const now = Date.now(); nextAt <= now; nextAt += gapMs()) store.addOrder({ status });
+        stream = setTimeout(arrive, Math.max(0, nextAt - Date.now()));
+        stream.unref();
+      };
+      arrive();
     },
     stopStream() {
-      if (stream) clearInterval(stream);
+      if (stream) clearTimeout(stream);
       stream = undefined;
     },
     setFault: (fault) => traffic.addFault(fault),

@@ -85,7 +85,8 @@ export interface SimulatorAdmin {
   markReturned(orderId: string): void;
   merge(orderIds: string[], status?: 'FILLED_IN' | 'READY_FOR_PROCESSING'): string;
   backdate(orderId: string, date: Date | string): void;
-  startStream(opts: { perSecond: number; status?: FormStatus }): void;
+  /** New orders at random moments, `perSecond` on average (a Poisson stream; `seed` fixes it). */
+  startStream(opts: { perSecond: number; status?: FormStatus; seed?: number }): void;
   stopStream(): void;
   setFault(fault: FaultSpec): void;
   clearFaults(): void;

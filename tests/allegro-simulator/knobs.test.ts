@@ -79,6 +79,24 @@ describe('Allegro simulator: knobs', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(145);
   });
 
+  test('stream: orders arrive at random moments at the given rate, not on a beat', async () => {
+    const readyEvents = async () =>
+      (await client.get<{ events: { occurredAt: string }[] }>('/order/events?type=READY_FOR_PROCESSING&limit=1000'))
+        .body.events;
+    const before = (await readyEvents()).length;
+    sim.admin.startStream({ perSecond: 50, seed: 7 });
+    await sleep(1200);
+    sim.admin.stopStream();
+    const times = (await readyEvents()).slice(before).map((e) => Date.parse(e.occurredAt));
+    expect(times.length).toBeGreaterThan(30);
+    expect(times.length).toBeLessThan(100);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    // Exponential gaps: some far shorter and some far longer than the mean (a beat's are all equal).
+    expect(Math.min(...gaps)).toBeLessThan(mean / 2);
+    expect(Math.max(...gaps)).toBeGreaterThan(2 * mean);
+  });
+
   test('latency applies to every answer', async () => {
     sim.admin.setLatency(80);
     const started = Date.now();
