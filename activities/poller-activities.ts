@@ -5,6 +5,7 @@
  * after a crash or a reset, starts nothing twice; a failed workflow may start again.
  */
 import { activityInfo, heartbeat, log as activityLog } from '@temporalio/activity';
+import { NativeConnection } from '@temporalio/worker';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdReusePolicy,
@@ -59,6 +60,17 @@ interface BackfillProgress {
 }
 
 /**
+ * A page with this few new orders (a trickle, not a burst) starts them eagerly: each one's
+ * first workflow task comes back in its start's answer, to a worker of this process, instead of
+ * through matching (~40 ms in the steady state). A burst goes through matching, spread over
+ * every worker: started eagerly, a burst's tasks all land beside its dispatch.
+ */
+export const EAGER_START_MAX_FORMS = 10;
+
+/** Eager start needs the workers' own connection (worker/wiring.ts); the CLI's and tests' clients have another. */
+const canStartEagerly = (temporal: Client) => temporal.connection instanceof NativeConnection;
+
+/**
  * Starts the order's workflow with the event, or signals the running one. A completed workflow
  * is not started again (WorkflowExecutionAlreadyStartedError); a failed one may be. The poller
  * and the CLI's backfill both dispatch through here.
@@ -75,9 +87,11 @@ export async function startOrderWorkflow(
     taskQueue: string;
     /** A burst's pacing (burst-pacing.ts): the first task of a new workflow waits this long. */
     startDelayMs?: number;
+    /** Ask for an eager start (EAGER_START_MAX_FORMS). */
+    eager?: boolean;
   },
 ): Promise<void> {
-  const { account, checkoutFormId, policy, timing, event, taskQueue, startDelayMs } = order;
+  const { account, checkoutFormId, policy, timing, event, taskQueue, startDelayMs, eager } = order;
   const workflowId = orderWorkflowId(account, checkoutFormId);
   try {
     await temporal.workflow.start<typeof importOrder>('importOrder', {
@@ -95,6 +109,8 @@ export async function startOrderWorkflow(
       ],
       ...orderStartOptions(account, checkoutFormId),
       ...(startDelayMs ? { startDelay: startDelayMs } : {}),
+      // Its first task to a worker of this process, in the start's answer, when one has a slot free.
+      ...(eager && canStartEagerly(temporal) ? { requestEagerStart: true } : {}),
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -118,7 +134,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     event: OrderEventSignal,
     policy: ImportPolicy | undefined,
     timing: OrderTiming | undefined,
-    startDelayMs?: number,
+    start: { startDelayMs?: number; eager?: boolean } = {},
   ): Promise<Outcome> {
     try {
       await startOrderWorkflow(deps.temporal, {
@@ -128,7 +144,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
         timing,
         event,
         taskQueue: deps.taskQueue,
-        startDelayMs,
+        ...start,
       });
       return 'dispatched';
     } catch (error) {
@@ -327,18 +343,14 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       const long = !activityInfo().isLocal;
       const beat = long ? setInterval(() => heartbeat(progress.snapshot()), DISPATCH_HEARTBEAT_MS) : undefined;
       const pacer = long ? new BurstPacer(forms.length - progress.start) : undefined;
+      const eager = !long && forms.length <= EAGER_START_MAX_FORMS;
       try {
         await mapLimited(forms.slice(progress.start), concurrency, async (event, index) => {
           const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
-          const delay = pacer?.delayFor(index);
-          const outcome = await dispatchOne(
-            account,
-            event.checkoutFormId as string,
-            signal,
-            policy,
-            orderTiming,
-            delay,
-          );
+          const outcome = await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming, {
+            startDelayMs: pacer?.delayFor(index),
+            eager,
+          });
           pacer?.noteStarted();
           progress.finished(progress.start + index, outcome);
         });

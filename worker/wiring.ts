@@ -4,7 +4,7 @@
  * the token store), the Optima gateway (embedded or SQL Server), NBP's exchange rates, and the activities.
  */
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
@@ -70,11 +70,11 @@ export async function wireWorker(settings: Settings, options: WiringOptions = {}
       ? await connectWithRetry(connectNative, options.connectRetry)
       : await connectNative();
     opened.push(() => connection.close());
-    const clientConnection = await Connection.connect(temporalOptions);
-    opened.push(() => clientConnection.close());
     const dataConverter = options.dataConverter ?? dataConverterFromEnvironment(process.env);
+    // The workers' own connection: an order the dispatch starts can then be started eagerly,
+    // its first task handed straight to this process's worker (activities/poller-activities.ts).
     const client = new Client({
-      connection: clientConnection,
+      connection,
       namespace: settings.temporal.namespace,
       ...(dataConverter ? { dataConverter } : {}),
     });

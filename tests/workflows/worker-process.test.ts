@@ -8,7 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { FileTokenStore } from '../../activities/allegro/token-store';
+import { EAGER_START_MAX_FORMS } from '../../activities/poller-activities';
 import { startAllegroSimulator, type AllegroSimulator } from '../../dev/allegro-simulator';
 import { DEMO_SETTINGS } from '../../dev/demo-settings';
 import { openEmbeddedOptima, type EmbeddedOptima } from '../../dev/embedded-optima';
@@ -113,6 +116,20 @@ function withOptima<T>(fn: (optima: EmbeddedOptima) => T): T {
   }
 }
 
+const { EventType } = temporal.api.enums.v1;
+
+/** Whether the workflow's first task was handed over in its start's answer (an eager start). */
+async function startedEagerly(client: Client, workflowId: string): Promise<boolean> {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const at = (type: string) => {
+    const event = events.find((e) => e.eventType === EventType[type as keyof typeof EventType]);
+    return event?.eventTime ? Number(event.eventTime.seconds) * 1e3 + (event.eventTime.nanos ?? 0) / 1e6 : undefined;
+  };
+  const scheduled = at('EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
+  const started = at('EVENT_TYPE_WORKFLOW_TASK_STARTED');
+  return scheduled !== undefined && started !== undefined && started - scheduled < 1;
+}
+
 test('killed mid-batch (SIGKILL), a new worker process finishes it: one document per order, one contractor per buyer; SIGTERM exits cleanly', async () => {
   const client = await testClient();
   const first = await startWorkerProcess();
@@ -141,6 +158,11 @@ test('killed mid-batch (SIGKILL), a new worker process finishes it: one document
     () => withOptima((optima) => (documentsOf({ optimaDb: optima }, orders).length > 0 ? true : undefined)),
     'a first document',
   );
+  // Started eagerly (activities/poller-activities.ts): the first workflow task is started in the
+  // same write as the workflow, microseconds after it was scheduled; through the task queue, a
+  // worker's poll takes milliseconds at least.
+  const eager = await Promise.all(orders.map((id) => startedEagerly(client, orderWorkflowId(account, id))));
+  expect(eager.filter(Boolean).length).toBeGreaterThan(0);
   first.child.kill('SIGKILL');
   await first.exited;
   const atKill = withOptima((optima) => documentsOf({ optimaDb: optima }, orders).length);
@@ -163,6 +185,14 @@ test('killed mid-batch (SIGKILL), a new worker process finishes it: one document
     expect(countRows({ optimaDb: optima }, 'CDN.Kontrahenci')).toBe(contractorsBefore + buyers.size);
   });
   console.log(`documents when the first worker was killed: ${atKill} of ${orders.length}`);
+
+  // A burst (more new orders in a page than EAGER_START_MAX_FORMS) goes through matching instead.
+  const burst = simulator.admin.addOrders(EAGER_START_MAX_FORMS + 2, pl);
+  for (const id of burst) {
+    await eventually(() => client.workflow.getHandle(orderWorkflowId(account, id)).result(), `order ${id}`, 90_000);
+  }
+  const burstEager = await Promise.all(burst.map((id) => startedEagerly(client, orderWorkflowId(account, id))));
+  expect(burstEager.filter(Boolean)).toEqual([]);
 
   await poller.terminate('test done');
   second.child.kill('SIGTERM');
