@@ -22,7 +22,7 @@ import {
 } from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
 import { statusesFrom } from '../domain/types';
-import type { PolledEvent, PollerActivities } from '../activities/types';
+import type { DispatchResult, PolledEvent, PollerActivities } from '../activities/types';
 import {
   allegroTaskQueue,
   importNowSignal,
@@ -38,6 +38,7 @@ import {
   type ResetOutcome,
   type ResetTarget,
 } from './definitions';
+import { pageParts } from './page-parts';
 import { nextRunAfter } from './schedule';
 
 /** Allegro keeps 60 days of events; a day of margin for clocks and slow resets. */
@@ -144,6 +145,9 @@ export async function pollAllegroEvents(input: PollerInput): Promise<void> {
   const poller = new Poller(input);
   await poller.run();
 }
+
+/** A waiting order whose lines a new checkout form took over (merged payment). */
+type Superseded = { checkoutFormId: string; byCheckoutFormId: string };
 
 interface PendingReset {
   ticket: number;
@@ -348,14 +352,7 @@ class Poller {
           if (more && readAhead) next = read(events[events.length - 1].id);
           this.noteRejected(events);
           const superseded = this.noteUnpaidLines(events);
-          const dispatch = local && events.length <= LOCAL_DISPATCH_MAX_EVENTS ? dispatchLocally : dispatchOrderEvents;
-          const result = await dispatch({
-            account,
-            ...(policy ? { policy } : {}),
-            orderTiming,
-            events,
-            superseded,
-          });
+          const result = await this.dispatchPage(events, superseded, local);
           if (result.cursor !== null) this.state.cursor = result.cursor;
           this.state.eventsSeen += events.length;
           const lastValid = events.filter((event) => !event.rejected).pop();
@@ -386,6 +383,40 @@ class Poller {
     } catch (error) {
       log.warn('could not count waiting orders', { account, error: messageOf(error) });
     }
+  }
+
+  /**
+   * A short page in this task (local); a long one in parts, each an activity of its own
+   * (page-parts.ts), all finished before the cursor moves past the page.
+   */
+  private async dispatchPage(events: PolledEvent[], superseded: Superseded[], local: boolean): Promise<DispatchResult> {
+    const { account, policy, orderTiming } = this.input;
+    const input = (part: PolledEvent[], alsoSuperseded: Superseded[]) => ({
+      account,
+      ...(policy ? { policy } : {}),
+      orderTiming,
+      events: part,
+      superseded: alsoSuperseded,
+    });
+    if (local && events.length <= LOCAL_DISPATCH_MAX_EVENTS) return dispatchLocally(input(events, superseded));
+    // Pollers recorded before the parts replay one dispatch a page.
+    const parts = patched('dispatch-parts') ? pageParts(events) : [events];
+    const settled = await Promise.allSettled(
+      parts.map((part, index) => dispatchOrderEvents(input(part, index === 0 ? superseded : []))),
+    );
+    const results = settled.map((outcome) => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      return outcome.value;
+    });
+    if (results.length === 1) return results[0];
+    const sum = (key: 'dispatched' | 'alreadyDone' | 'cancellationsStarted') =>
+      results.reduce((total, result) => total + result[key], 0);
+    return {
+      cursor: events[events.length - 1].id,
+      dispatched: sum('dispatched'),
+      alreadyDone: sum('alreadyDone'),
+      cancellationsStarted: sum('cancellationsStarted'),
+    };
   }
 
   /**
@@ -442,7 +473,7 @@ class Poller {
    * ids. Remember the lines of unpaid forms; a different form showing one of them supersedes
    * the old form, whose workflow is waiting for payment that will never come.
    */
-  private noteUnpaidLines(events: PolledEvent[]): { checkoutFormId: string; byCheckoutFormId: string }[] {
+  private noteUnpaidLines(events: PolledEvent[]): Superseded[] {
     const lines = (this.state.unpaidLines ??= {});
     const pairs = new Map<string, string>();
     for (const event of events) {

@@ -138,6 +138,20 @@ describe('pollAllegroEvents', () => {
     await stop(poller);
   });
 
+  test('a page of more than 250 events is dispatched in parts, each an activity of its own; every order is started once', async () => {
+    const poller = await startPoller(env, { pageSize: 1000 });
+    const { eventsSeen, ordersStarted } = await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    // Unpaid orders: each is started and waits for payment (cheap for the test's worker).
+    const orders = env.simulator.admin.addOrders(300, { status: 'FILLED_IN' });
+    const status = await statusWhen(poller, (s) => s.ordersStarted === ordersStarted + orders.length, 'the burst');
+    expect(status.eventsSeen - eventsSeen).toBeGreaterThan(250);
+    const dispatches = (await scheduledActivities(poller)).filter((type) => type === 'dispatchOrderEvents');
+    expect(dispatches.length).toBeGreaterThan(1);
+    expect(dispatches.length).toBeLessThanOrEqual(Math.ceil((status.eventsSeen - eventsSeen) / 250));
+    expect(status.ordersAlreadyDone).toBe(0);
+    await stop(poller);
+  });
+
   test('a 1 s poll whose read takes 0.4 s still polls every second: each wait is what is left of the second', async () => {
     env.simulator.admin.setLatency(400);
     const poller = await startPoller(env);
