@@ -80,10 +80,12 @@ const BACKFILL_ACTIVITY: ActivityOptions = {
 
 /**
  * One page of the journal: a single Allegro call, so a lost worker or a 5xx is retried within
- * a second, not after a run's timeouts (new orders wait on it).
+ * a second, not after a run's timeouts (new orders wait on it). A page read ahead by a worker
+ * that dies is noticed by its heartbeats in 3 s: in the chaos run it waited out the 15 s.
  */
 const READ_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
+  heartbeatTimeout: '3 seconds',
   retry: {
     initialInterval: '500 milliseconds',
     backoffCoefficient: 2,

@@ -63,4 +63,16 @@ describe('activity interceptor', () => {
       }),
     ).rejects.toBe(plain);
   });
+
+  test('a running activity heartbeats three times within a short heartbeat timeout; every 3 s within a long one', async () => {
+    const beatsWithin = async (heartbeatTimeoutMs: number) => {
+      const env = new MockActivityEnvironment({ heartbeatTimeoutMs }, asOnTheWorker);
+      let beats = 0;
+      env.on('heartbeat', () => beats++);
+      await env.run(() => new Promise((resolve) => setTimeout(resolve, 700)));
+      return beats;
+    };
+    expect(await beatsWithin(600)).toBeGreaterThanOrEqual(2); // one every 200 ms
+    expect(await beatsWithin(15_000)).toBe(0); // the first after 3 s
+  });
 });
