@@ -125,8 +125,6 @@ const dispatchLocally = proxyLocalActivities<PollerActivities>({
   startToCloseTimeout: '1 minute',
   retry: DISPATCH_ACTIVITY.retry,
 }).dispatchOrderEvents;
-/** Pages of a backlog dispatched at once: the next one's orders need not wait for a held-up page. */
-const PAGES_IN_FLIGHT = 2;
 /** A page this short is dispatched in a few hundred milliseconds at the dispatch's concurrency. */
 const LOCAL_DISPATCH_MAX_EVENTS = 100;
 const { countWaitingOrders } = proxyActivities<PollerActivities>(RUN_ACTIVITY);
@@ -340,17 +338,12 @@ class Poller {
       const readAhead = patched('read-ahead');
       // …and before local runs, reading and dispatching as activities of their own.
       const local = patched('poll-local');
-      // …and before pipelined pages, dispatching a page only once the one before was done.
-      const pipelined = patched('pipelined-pages');
       const read = (from: string | null, reader = allegro(READ_ACTIVITY)) =>
         reader.readOrderEvents({ account, from, limit: pageSize });
       // Only a run's first read is local. A local activity holds its workflow task open, and with
       // it the commands before it: a page read ahead locally, retrying a 5xx, would hold back the
       // dispatch of the page before it (up to the task's 8 s heartbeat).
       let next: Promise<PolledEvent[]> | undefined = read(this.state.cursor, local ? locally : undefined);
-      // Pages whose dispatch runs: the cursor moves page by page, in journal order, whichever ends first.
-      const inFlight: Promise<void>[] = [];
-      let failed = false;
       try {
         for (;;) {
           const events: PolledEvent[] = await next;
@@ -361,26 +354,20 @@ class Poller {
           if (more && readAhead) next = read(events[events.length - 1].id);
           this.noteRejected(events);
           const superseded = this.noteUnpaidLines(events);
-          if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
-          const before = inFlight[inFlight.length - 1];
-          const dispatched = this.dispatchPage(events, superseded, local);
-          const done = Promise.all([before, dispatched]).then(([, result]) => this.notePage(events, result));
-          // Awaited below; until then a failure stops the next pages instead of going unhandled.
-          done.catch(() => {
-            failed = true;
-          });
-          inFlight.push(done);
-          // A page whose dispatch is held up (a killed worker's, until its heartbeat timeout) no
-          // longer holds up the next page's orders.
-          if (!pipelined) await done;
-          if (!more || failed || this.resets.length > 0 || this.state.paused || workflowInfo().continueAsNewSuggested)
-            break;
-          next ??= read(pipelined ? events[events.length - 1].id : this.state.cursor);
+          const result = await this.dispatchPage(events, superseded, local);
+          if (result.cursor !== null) this.state.cursor = result.cursor;
+          this.state.eventsSeen += events.length;
+          const lastValid = events.filter((event) => !event.rejected).pop();
+          if (lastValid) this.state.lastEventAt = lastValid.occurredAt;
+          this.state.ordersStarted += result.dispatched;
+          this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + result.alreadyDone;
+          // Progress per page: a catch-up of many pages shows it is moving, not only when it ends.
+          this.state.lastImportAt = new Date().toISOString();
+          if (!more || this.resets.length > 0 || this.state.paused || workflowInfo().continueAsNewSuggested) break;
+          next ??= read(this.state.cursor);
         }
-        for (const page of inFlight) await page;
       } finally {
         // A page read ahead but not dispatched (a reset, a pause, a failure) is read again next run.
-        for (const page of inFlight) await page.catch(() => undefined);
         await next?.catch(() => undefined);
       }
       this.state.lastImportAt = new Date().toISOString();
@@ -398,18 +385,6 @@ class Poller {
     } catch (error) {
       log.warn('could not count waiting orders', { account, error: messageOf(error) });
     }
-  }
-
-  /** A page dispatched: the cursor moves past it, and its counts show in the status. */
-  private notePage(events: PolledEvent[], result: DispatchResult): void {
-    if (result.cursor !== null) this.state.cursor = result.cursor;
-    this.state.eventsSeen += events.length;
-    const lastValid = events.filter((event) => !event.rejected).pop();
-    if (lastValid) this.state.lastEventAt = lastValid.occurredAt;
-    this.state.ordersStarted += result.dispatched;
-    this.state.ordersAlreadyDone = (this.state.ordersAlreadyDone ?? 0) + result.alreadyDone;
-    // Progress per page: a catch-up of many pages shows it is moving, not only when it ends.
-    this.state.lastImportAt = new Date().toISOString();
   }
 
   /**

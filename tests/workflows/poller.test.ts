@@ -152,34 +152,6 @@ describe('pollAllegroEvents', () => {
     await stop(poller);
   });
 
-  test("a backlog's next page is dispatched while the page before still is; the cursor ends past both", async () => {
-    const poller = await startPoller(env, { pageSize: 300 });
-    const { ordersStarted } = await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
-    const orders = env.simulator.admin.addOrders(300, { status: 'FILLED_IN' });
-    // A form whose events straddle the two pages is started by one and signalled by the other.
-    const status = await statusWhen(poller, (s) => s.ordersStarted >= ordersStarted + orders.length, 'the backlog');
-    expect(status.ordersAlreadyDone).toBe(0);
-    const { events } = await poller.fetchHistory();
-    const dispatches = (events ?? []).filter(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'dispatchOrderEvents',
-    );
-    const completed = new Map(
-      (events ?? []).flatMap((e) => {
-        const done = e.activityTaskCompletedEventAttributes;
-        return done ? [[Number(done.scheduledEventId), Number(e.eventId)] as const] : [];
-      }),
-    );
-    // The first page (300 events) goes out in two parts, the second page in one more.
-    expect(dispatches.length).toBeGreaterThanOrEqual(3);
-    const lastScheduled = Number(dispatches[dispatches.length - 1].eventId);
-    const firstPageDone = Math.max(...dispatches.slice(0, 2).map((d) => completed.get(Number(d.eventId)) ?? Infinity));
-    expect(lastScheduled).toBeLessThan(firstPageDone);
-    // Past both pages: the runs after it read nothing again.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect((await poller.query(pollerStatusQuery)).eventsSeen).toBe(status.eventsSeen);
-    await stop(poller);
-  });
-
   test('a 1 s poll whose read takes 0.4 s still polls every second: each wait is what is left of the second', async () => {
     env.simulator.admin.setLatency(400);
     const poller = await startPoller(env);
