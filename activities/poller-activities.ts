@@ -324,7 +324,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       }
     },
 
-    async dispatchOrderEvents({ account, policy, orderTiming, events, superseded }) {
+    async dispatchOrderEvents({ account, policy, orderTiming, events, superseded, partOf = 1 }) {
       // One dispatch per form: a cancel event wins (it may start the cancel path), else the latest.
       const perForm = new Map<string, PolledEvent>();
       for (const event of events) {
@@ -345,7 +345,9 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       const pacer = long ? new BurstPacer(forms.length - progress.start) : undefined;
       const eager = !long && forms.length <= EAGER_START_MAX_FORMS;
       try {
-        await mapLimited(forms.slice(progress.start), concurrency, async (event, index) => {
+        // The parts of a page together keep the dispatch's concurrency: more starts at once only queue at the server.
+        const inFlight = Math.ceil(concurrency / partOf);
+        await mapLimited(forms.slice(progress.start), inFlight, async (event, index) => {
           const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
           const outcome = await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming, {
             startDelayMs: pacer?.delayFor(index),

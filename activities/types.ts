@@ -104,6 +104,8 @@ export interface DispatchInput extends PinnedPolicy {
   events: PolledEvent[];
   /** Waiting orders replaced by a new checkout form holding their lines (merged payment). */
   superseded: { checkoutFormId: string; byCheckoutFormId: string }[];
+  /** A part of a page dispatched in this many (workflows/page-parts.ts): its share of the starts in flight. */
+  partOf?: number;
 }
 
 export interface SweepResult {

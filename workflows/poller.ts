@@ -404,7 +404,9 @@ class Poller {
     // Pollers recorded before the parts replay one dispatch a page.
     const parts = patched('dispatch-parts') ? pageParts(events) : [events];
     const settled = await Promise.allSettled(
-      parts.map((part, index) => dispatchOrderEvents(input(part, index === 0 ? superseded : []))),
+      parts.map((part, index) =>
+        dispatchOrderEvents({ ...input(part, index === 0 ? superseded : []), partOf: parts.length }),
+      ),
     );
     const results = settled.map((outcome) => {
       if (outcome.status === 'rejected') throw outcome.reason;
