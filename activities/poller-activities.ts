@@ -345,8 +345,9 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       const pacer = long ? new BurstPacer(forms.length - progress.start) : undefined;
       const eager = !long && forms.length <= EAGER_START_MAX_FORMS;
       try {
-        // The parts of a page together keep the dispatch's concurrency: more starts at once only queue at the server.
-        const inFlight = Math.ceil(concurrency / partOf);
+        // The parts of a page together keep the dispatch's concurrency: more starts at once only
+        // queue at the server. A retried part (its worker died) mostly runs alone: all of it.
+        const inFlight = activityInfo().attempt > 1 ? concurrency : Math.ceil(concurrency / partOf);
         await mapLimited(forms.slice(progress.start), inFlight, async (event, index) => {
           const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
           const outcome = await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming, {
