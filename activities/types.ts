@@ -98,12 +98,18 @@ export interface PolledEvent {
   rejected?: string;
 }
 
+/** A waiting order whose lines a new checkout form took over (merged payment). */
+export interface Superseded {
+  checkoutFormId: string;
+  byCheckoutFormId: string;
+}
+
 export interface DispatchInput extends PinnedPolicy {
   account: string;
   orderTiming?: OrderTiming;
   events: PolledEvent[];
   /** Waiting orders replaced by a new checkout form holding their lines (merged payment). */
-  superseded: { checkoutFormId: string; byCheckoutFormId: string }[];
+  superseded: Superseded[];
   /** A part of a page dispatched in this many (workflows/page-parts.ts): its share of the starts in flight. */
   partOf?: number;
 }

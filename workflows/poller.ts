@@ -22,7 +22,7 @@ import {
 } from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
 import { statusesFrom } from '../domain/types';
-import type { DispatchResult, PolledEvent, PollerActivities } from '../activities/types';
+import type { DispatchResult, PolledEvent, PollerActivities, Superseded } from '../activities/types';
 import {
   allegroTaskQueue,
   importNowSignal,
@@ -147,9 +147,6 @@ export async function pollAllegroEvents(input: PollerInput): Promise<void> {
   const poller = new Poller(input);
   await poller.run();
 }
-
-/** A waiting order whose lines a new checkout form took over (merged payment). */
-type Superseded = { checkoutFormId: string; byCheckoutFormId: string };
 
 interface PendingReset {
   ticket: number;
