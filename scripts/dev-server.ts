@@ -133,6 +133,9 @@ const DB_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
  *   the clocks of a cluster's hosts; a dev server has one clock), and the shard reads its timers
  *   at most 20 times a second: on a busy server a timer shorter than 1 s fired ~1 s after it
  *   was set, and a 1 s poll ran every ~1.08 s. With both: on time within 5 ms, every ~1.03 s.
+ * - a task queue has 4 partitions by default, for a cluster's many matching hosts; a dev server
+ *   has one. A task that finds no poller waiting on its partition waits there for one: in a
+ *   chaos run a dispatch part sat 10 s while a worker with free slots long-polled the others.
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, boolean | number | string>> = {
   'system.forceSearchAttributesCacheRefreshOnRead': false,
@@ -140,6 +143,8 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, boolean | number
   'history.transferProcessorMaxPollRPS': 1000,
   'history.timerProcessorMaxTimeShift': '10ms',
   'history.timerProcessorMaxPollRPS': 1000,
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
 };
 
 /** The `temporal` CLI's arguments for a dev server on `port` (and the Web UI on `uiPort`, if any). */

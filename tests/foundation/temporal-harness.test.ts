@@ -126,7 +126,7 @@ describe('the shared Temporal dev server', () => {
     expect(await portAcceptsConnections(testAddress())).toBe(true);
   });
 
-  it('a dev server reads new tasks and timers without the 20-a-second cap and fires short timers on time, dispatches eager activities, caches search attributes; a file database runs in WAL', () => {
+  it('a dev server reads new tasks and timers without the 20-a-second cap and fires short timers on time, dispatches eager activities, has one partition a task queue, caches search attributes; a file database runs in WAL', () => {
     const values = (args: string[]) =>
       args.flatMap((arg, i) => (args[i - 1] === '--dynamic-config-value' ? [arg] : []));
     expect(values(devServerArgs({}, 7233, undefined))).toEqual([
@@ -135,6 +135,8 @@ describe('the shared Temporal dev server', () => {
       'history.transferProcessorMaxPollRPS=1000',
       'history.timerProcessorMaxTimeShift="10ms"',
       'history.timerProcessorMaxPollRPS=1000',
+      'matching.numTaskqueueReadPartitions=1',
+      'matching.numTaskqueueWritePartitions=1',
     ]);
     expect(values(devServerArgs({ dynamicConfig: {} }, 7233, undefined))).toEqual([]);
     const withFile = devServerArgs({ dbFile: 'x.db' }, 7233, 8233);
