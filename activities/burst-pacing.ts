@@ -7,44 +7,62 @@
  * starts a second. The orders are imported in about the same time either way: their work then
  * begins together, at the pace the workers allow.
  *
- * The pace is measured: after the first starts, this attempt's own rate; before, a guess.
+ * The pace is measured: after the first starts, this process's rate over the last seconds; before, a guess.
  */
 
 /** Starts a second assumed before any was measured (2 cores with the dev server: ~100–140). */
 export const PACE_FIRST_GUESS_PER_SECOND = 100;
 /** Measured from this many starts on. */
 const PACE_MEASURED_FROM = 32;
+/** The pace is that of the starts in this last stretch of time. */
+const PACE_WINDOW_MS = 3000;
 /** No order waits longer than this for its first task because of the pacing. */
 export const PACE_MAX_DELAY_MS = 10_000;
 /** Shorter deferrals are not worth a timer: the order starts at once. */
 export const PACE_MIN_DELAY_MS = 500;
 
-export class BurstPacer {
-  private started = 0;
-  private readonly since: number;
+/**
+ * The starts this process's dispatches handed over in the last few seconds: a page's parts run
+ * side by side (and after one another), so the pace that says when the page ends is theirs
+ * together, not one part's own.
+ */
+export class StartMeter {
+  private readonly times: number[] = [];
 
-  /** `forms`: how many this attempt starts; `now`: the clock (tests pass their own). */
+  /** `now`: the clock (tests pass their own). */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  noteStarted(): void {
+    const at = this.now();
+    this.times.push(at);
+    while (this.times.length > 0 && this.times[0] < at - PACE_WINDOW_MS) this.times.shift();
+  }
+
+  /** Starts a second in the window, once enough were measured; undefined before. */
+  perSecond(): number | undefined {
+    const since = this.times.find((at) => at >= this.now() - PACE_WINDOW_MS);
+    const recent = since === undefined ? 0 : this.times.length - this.times.indexOf(since);
+    if (recent < PACE_MEASURED_FROM || since === undefined) return undefined;
+    return recent / Math.max(0.001, (this.now() - since) / 1000);
+  }
+}
+
+export class BurstPacer {
+  /**
+   * `forms`: how many this attempt starts; `later`: forms of the page's later parts (their
+   * orders start after this part's, so its orders wait for them too); `meter`: the process's pace.
+   */
   constructor(
     private readonly forms: number,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.since = now();
-  }
+    private readonly later: number,
+    private readonly meter: StartMeter,
+  ) {}
 
   /** The start delay for this attempt's form at `index`, in ms; 0 starts its first task at once. */
   delayFor(index: number): number {
-    const elapsedSeconds = (this.now() - this.since) / 1000;
-    const perSecond =
-      this.started >= PACE_MEASURED_FROM && elapsedSeconds > 0
-        ? this.started / elapsedSeconds
-        : PACE_FIRST_GUESS_PER_SECOND;
-    const after = Math.max(0, this.forms - index - 1);
+    const perSecond = this.meter.perSecond() ?? PACE_FIRST_GUESS_PER_SECOND;
+    const after = Math.max(0, this.forms - index - 1) + this.later;
     const ms = Math.min(PACE_MAX_DELAY_MS, (after / perSecond) * 1000);
     return ms < PACE_MIN_DELAY_MS ? 0 : Math.round(ms);
-  }
-
-  /** One more form handed over (started, signalled or found done). */
-  noteStarted(): void {
-    this.started++;
   }
 }

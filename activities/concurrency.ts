@@ -23,3 +23,27 @@ export async function mapLimited<T, R>(
   if (failure) throw failure.error;
   return results;
 }
+
+/**
+ * At most `limit` calls of `run` at once across all its callers (the parts of a page that one
+ * worker process dispatches side by side share its starts in flight); the rest wait in turn.
+ */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<R>(fn: () => Promise<R>): Promise<R> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await fn();
+    } finally {
+      // The slot passes straight to the next waiter (active stays), or is given back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}

@@ -27,8 +27,8 @@ import {
 import type { cancelImportedOrder, reviewImportedOrder } from '../workflows/after-import';
 import type { importOrder } from '../workflows/import-order';
 import { ACCOUNT, ORDER_ID, ORDER_STATUS } from '../workflows/search-attributes';
-import { BurstPacer } from './burst-pacing';
-import { mapLimited } from './concurrency';
+import { BurstPacer, StartMeter } from './burst-pacing';
+import { Limiter, mapLimited } from './concurrency';
 import {
   DISPATCH_HEARTBEAT_MS,
   DispatchProgressTracker,
@@ -125,6 +125,8 @@ export async function startOrderWorkflow(
 
 export function createPollerActivities(deps: ActivityDeps): PollerActivities {
   const concurrency = deps.dispatchConcurrency ?? DEFAULT_DISPATCH_CONCURRENCY;
+  const startsInFlight = new Limiter(concurrency);
+  const pace = new StartMeter();
   const log = () => deps.log ?? activityLog;
 
   /** Starts the order's workflow, or signals the running one; a finished one is left alone. */
@@ -324,7 +326,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       }
     },
 
-    async dispatchOrderEvents({ account, policy, orderTiming, events, superseded, partOf = 1 }) {
+    async dispatchOrderEvents({ account, policy, orderTiming, events, superseded, laterForms = 0 }) {
       // One dispatch per form: a cancel event wins (it may start the cancel path), else the latest.
       const perForm = new Map<string, PolledEvent>();
       for (const event of events) {
@@ -342,21 +344,22 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       // it paced: it is over in a few hundred milliseconds.
       const long = !activityInfo().isLocal;
       const beat = long ? setInterval(() => heartbeat(progress.snapshot()), DISPATCH_HEARTBEAT_MS) : undefined;
-      const pacer = long ? new BurstPacer(forms.length - progress.start) : undefined;
+      const pacer = long ? new BurstPacer(forms.length - progress.start, laterForms, pace) : undefined;
       const eager = !long && forms.length <= EAGER_START_MAX_FORMS;
       try {
-        // The parts of a page together keep the dispatch's concurrency: more starts at once only
-        // queue at the server. A retried part (its worker died) mostly runs alone: all of it.
-        const inFlight = activityInfo().attempt > 1 ? concurrency : Math.ceil(concurrency / partOf);
-        await mapLimited(forms.slice(progress.start), inFlight, async (event, index) => {
-          const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
-          const outcome = await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming, {
-            startDelayMs: pacer?.delayFor(index),
-            eager,
-          });
-          pacer?.noteStarted();
-          progress.finished(progress.start + index, outcome);
-        });
+        // The parts this process dispatches side by side share its starts in flight: more at
+        // once only queue at the server.
+        await mapLimited(forms.slice(progress.start), concurrency, (event, index) =>
+          startsInFlight.run(async () => {
+            const signal = { eventId: event.id, type: event.type, occurredAt: event.occurredAt };
+            const outcome = await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming, {
+              startDelayMs: pacer?.delayFor(index),
+              eager,
+            });
+            if (long) pace.noteStarted();
+            progress.finished(progress.start + index, outcome);
+          }),
+        );
       } finally {
         clearInterval(beat);
       }

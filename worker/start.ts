@@ -1,17 +1,26 @@
 /**
  * Runs the integrator's workers in this process: one on the main task queue (all workflows,
  * the Optima and Temporal activities), one on the Allegro task queue (the activities that
- * call Allegro), whose rate the server enforces for all workers together, and a small one on
- * the pollers' queue (pollerTaskQueue), whose slots no order task takes. Used by
+ * call Allegro), whose rate the server enforces for all workers together, a small one on
+ * the pollers' queue (pollerTaskQueue), whose slots no order task takes, and one that takes a
+ * couple of a long page's dispatch parts at a time (dispatchTaskQueue). Used by
  * worker/main.ts, the demo, the benchmark and the tests.
  */
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
-import { allegroTaskQueue, pollerTaskQueue } from '../workflows/definitions';
+import type { DispatchInput } from '../activities/types';
+import { allegroTaskQueue, dispatchTaskQueue, pollerTaskQueue } from '../workflows/definitions';
 import { activityInterceptors } from './interceptors';
 import { MetricsActivityInterceptor } from './metrics';
 import { workflowBundleForStart } from './workflow-bundle';
+
+/**
+ * Dispatch parts a worker runs at once. The parts of a burst's page are spread over the workers
+ * as they free up; a killed worker holds up only these (until their heartbeat timeout), and its
+ * process's starts in flight are shared by them (activities/poller-activities.ts).
+ */
+export const DISPATCH_PARTS_PER_WORKER = 2;
 
 export interface WorkerTuning {
   /** Activity slots of the main worker (Optima writes, dispatch). Default 20. */
@@ -141,6 +150,17 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
       ...(deps.allegroRequestsPerMinute ? { maxTaskQueueActivitiesPerSecond: deps.allegroRequestsPerMinute / 60 } : {}),
       shutdownGraceTime: '10 seconds',
       ...(deps.identity ? { identity: `${deps.identity}/allegro` } : {}),
+      ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
+    }),
+    Worker.create({
+      interceptors,
+      connection: deps.connection,
+      namespace,
+      taskQueue: dispatchTaskQueue(deps.taskQueue),
+      activities: { dispatchOrderEvents: (input: DispatchInput) => deps.activities.dispatchOrderEvents(input) },
+      maxConcurrentActivityTaskExecutions: DISPATCH_PARTS_PER_WORKER,
+      shutdownGraceTime: '10 seconds',
+      ...(deps.identity ? { identity: `${deps.identity}/dispatch` } : {}),
       ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
     }),
     // One poller per account: a few slots suffice; after a worker dies its sticky queue is given

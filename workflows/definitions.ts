@@ -32,6 +32,17 @@ export function isPollerTaskQueue(taskQueue: string): boolean {
   return taskQueue.endsWith(POLLER_QUEUE_SUFFIX);
 }
 
+/**
+ * The queue of the dispatch parts of a long page (workflows/page-parts.ts), from the poller's
+ * own queue or the workflows' one. Each worker takes only a couple of parts at a time from it
+ * (worker/start.ts), so a burst's parts are spread over the workers as they free up and a killed
+ * worker holds up only the parts it had: on the poller's queue a worker took up to eight.
+ */
+export function dispatchTaskQueue(taskQueue: string): string {
+  const base = isPollerTaskQueue(taskQueue) ? taskQueue.slice(0, -POLLER_QUEUE_SUFFIX.length) : taskQueue;
+  return `${base}.dispatch`;
+}
+
 /** Order workflow id: one per Allegro account and checkout form, so a start is idempotent. */
 export function orderWorkflowId(account: string, checkoutFormId: string): string {
   return `order:${account}:${checkoutFormId}`;

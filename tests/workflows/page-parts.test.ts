@@ -1,5 +1,5 @@
 import type { PolledEvent } from '../../activities/types';
-import { pageParts } from '../../workflows/page-parts';
+import { formsAfterEachPart, pageParts } from '../../workflows/page-parts';
 
 let nextId = 1;
 const event = (form: string | undefined, type = 'READY_FOR_PROCESSING'): PolledEvent => ({
@@ -15,6 +15,7 @@ describe('pageParts', () => {
     const events = Array.from({ length: 1000 }, (_, i) => event(`form-${i}`));
     const parts = pageParts(events, 250);
     expect(parts.map((p) => p.length)).toEqual([250, 250, 250, 250]);
+    expect(pageParts(events).map((p) => p.length)).toEqual(Array.from({ length: 10 }, () => 100));
     expect(parts.flat()).toEqual(events);
   });
 
@@ -22,7 +23,10 @@ describe('pageParts', () => {
     const first = event('a', 'BOUGHT');
     const events = [first, event('b'), event('c'), event('d'), event('a', 'BUYER_CANCELLED')];
     const parts = pageParts(events, 2);
-    expect(parts.map((p) => p.map((e) => e.checkoutFormId))).toEqual([['a', 'b', 'a'], ['c', 'd']]);
+    expect(parts.map((p) => p.map((e) => e.checkoutFormId))).toEqual([
+      ['a', 'b', 'a'],
+      ['c', 'd'],
+    ]);
     expect(parts[0][2].type).toBe('BUYER_CANCELLED');
   });
 
@@ -30,5 +34,16 @@ describe('pageParts', () => {
     const events = [event('a'), event(undefined), event('b')];
     expect(pageParts(events, 250)).toEqual([events]);
     expect(pageParts([], 250)).toEqual([]);
+  });
+});
+
+describe('formsAfterEachPart', () => {
+  test("counts the forms of each part's later parts, a form with several events once", () => {
+    const parts = pageParts(
+      [event('a'), event('b'), event('a', 'BUYER_CANCELLED'), event('c'), event(undefined), event('d')],
+      2,
+    );
+    expect(parts.map((p) => p.map((e) => e.checkoutFormId ?? '-'))).toEqual([['a', 'b', 'a'], ['c', '-'], ['d']]);
+    expect(formsAfterEachPart(parts)).toEqual([2, 1, 0]);
   });
 });

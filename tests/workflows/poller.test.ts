@@ -5,6 +5,7 @@
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import {
+  dispatchTaskQueue,
   cancelOrderWorkflowId,
   importNowSignal,
   orderProgressQuery,
@@ -16,6 +17,7 @@ import {
   resumeSignal,
 } from '../../workflows/definitions';
 import { countWaitingOrders } from '../../activities/poller-activities';
+import { DISPATCH_PART_EVENTS } from '../../workflows/page-parts';
 import { importOrder } from '../../workflows/import-order';
 import { DOCUMENT_NUMBER, ORDER_ID, ORDER_STATUS } from '../../workflows/search-attributes';
 import {
@@ -138,16 +140,21 @@ describe('pollAllegroEvents', () => {
     await stop(poller);
   });
 
-  test('a page of more than 250 events is dispatched in parts, each an activity of its own; every order is started once', async () => {
+  test('a page of more than 100 events is dispatched in parts, each an activity of its own on the dispatch queue; every order is started once', async () => {
     const poller = await startPoller(env, { pageSize: 1000 });
     const { eventsSeen, ordersStarted } = await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
     // Unpaid orders: each is started and waits for payment (cheap for the test's worker).
     const orders = env.simulator.admin.addOrders(300, { status: 'FILLED_IN' });
     const status = await statusWhen(poller, (s) => s.ordersStarted === ordersStarted + orders.length, 'the burst');
-    expect(status.eventsSeen - eventsSeen).toBeGreaterThan(250);
-    const dispatches = (await scheduledActivities(poller)).filter((type) => type === 'dispatchOrderEvents');
+    expect(status.eventsSeen - eventsSeen).toBeGreaterThan(DISPATCH_PART_EVENTS);
+    const { events } = await poller.fetchHistory();
+    const dispatches = (events ?? []).flatMap((e) => {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      return scheduled?.activityType?.name === 'dispatchOrderEvents' ? [scheduled.taskQueue?.name] : [];
+    });
     expect(dispatches.length).toBeGreaterThan(1);
-    expect(dispatches.length).toBeLessThanOrEqual(Math.ceil((status.eventsSeen - eventsSeen) / 250));
+    expect(dispatches.length).toBeLessThanOrEqual(Math.ceil((status.eventsSeen - eventsSeen) / DISPATCH_PART_EVENTS));
+    expect(new Set(dispatches)).toEqual(new Set([dispatchTaskQueue(env.taskQueue)]));
     expect(status.ordersAlreadyDone).toBe(0);
     await stop(poller);
   });
@@ -348,6 +355,28 @@ describe('pollAllegroEvents', () => {
     const status = await poller.query(pollerStatusQuery);
     expect(status.paused).toBe(false);
     expect(Date.parse(status.nextRunAt!) - Date.now()).toBeGreaterThan(3000_000);
+    await stop(poller);
+  });
+
+  test("Allegro's 5xx on the first cursor lookup is retried within a second, and the orders after it are imported", async () => {
+    env.simulator.admin.setFault({ path: '/order/events', status: 503, times: 2 });
+    const poller = await startPoller(env, { initialSync: new Date(Date.now() - 60_000).toISOString() });
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const { events } = await poller.fetchHistory();
+    const scheduled = (events ?? []).find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'locateEventCursor',
+    );
+    const started = (events ?? []).find(
+      (e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString(),
+    );
+    // Third attempt, after two quick retries (at 2 s and 4 s a burst waited 6 s for its first read).
+    expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(3);
+    expect(Number(scheduled?.activityTaskScheduledEventAttributes?.retryPolicy?.initialInterval?.seconds ?? 0)).toBe(0);
+    expect(Number(scheduled?.activityTaskScheduledEventAttributes?.retryPolicy?.initialInterval?.nanos)).toBe(
+      500_000_000,
+    );
+    const orderId = env.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    expect(await imported(orderId)).toMatchObject({ status: 'Imported' });
     await stop(poller);
   });
 
