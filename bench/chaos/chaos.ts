@@ -5,7 +5,6 @@
  * cancel and Allegro repeats READY events; then it waits until everything has settled and
  * counts what happened (chaos/verdict.ts).
  */
-import { loadSettings, toImportPolicy } from '../../config/settings';
 import { pollerStartOptions, pollerWorkflowId, type PollerInput } from '../../workflows/definitions';
 import type { pollAllegroEvents } from '../../workflows/poller';
 import { paidTo, startedOf, workflowStarts, type Percentiles } from './latency';
@@ -98,10 +97,10 @@ export async function runChaos(input: Partial<ChaosOptions>): Promise<ChaosResul
   try {
     const seedContractorMax = Math.max(0, ...contractorIds(world.optimaFile));
     await pool.start();
-    const settings = loadSettings({ file: world.settingsFile, env: {} });
+    // The import rules by reference, as `npm run poller start` starts it: the orders read the
+    // workers' settings, not ~2 KB of rules carried in every start and history.
     const pollerInput: PollerInput = {
       account: world.account,
-      policy: toImportPolicy(settings),
       schedule: { kind: 'interval', seconds: options.pollIntervalSeconds },
       pageSize: options.pageSize,
       initialSync: new Date(Date.now() - 60_000).toISOString(),

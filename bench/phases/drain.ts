@@ -4,7 +4,6 @@
  * workflow has closed. The worker and the poller stay running for the steady state.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { toImportPolicy } from '../../config/settings';
 import { pollerStartOptions, type PollerInput } from '../../workflows/definitions';
 import type { pollAllegroEvents } from '../../workflows/poller';
 import { cpuMs } from '../cpu';
@@ -49,8 +48,8 @@ export async function drainBacklog(run: BenchRun): Promise<DrainOutcome> {
   const { worker, spawnedAt } = await startIntegratorWorker(run);
 
   const pollerInput: PollerInput = {
+    // The import rules by reference, as `npm run poller start` starts it (the worker reads its settings).
     account,
-    policy: toImportPolicy(world.settings),
     schedule: { kind: 'interval', seconds: options.pollIntervalSeconds },
     pageSize: options.pageSize,
     initialSync: syncFrom,
