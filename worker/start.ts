@@ -62,9 +62,10 @@ export const WORKFLOW_DEADLOCK_GUARD_ENV = 'ALLEGRO_OPTIMA_WORKFLOW_DEADLOCK_GUA
  * chaos run's workers. With memory to spare, V8 lets each heap (the main thread's, and each
  * workflow thread's) grow to about four times what it holds before collecting; under a 512 MB
  * ceiling it collects at about 1.4 times. A 2,000-order backlog peaked at ~395 MB RSS instead of
- * ~520 MB, for no more CPU (bench/README.md).
+ * ~520 MB, for no more CPU (bench/README.md). The young generation's semi-spaces are 4 MB (16 MB
+ * by default, per heap: the worker has three): 401 → 344 MB peak, and the drain no slower.
  */
-export const WORKER_NODE_FLAGS = ['--max-old-space-size=512'] as const;
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=4'] as const;
 
 /**
  * Workflows kept in memory between their tasks, unless tuned: a 2,000-order backlog stays
