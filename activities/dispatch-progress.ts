@@ -17,8 +17,12 @@ export interface DispatchProgress {
   counts: Counts;
 }
 
-/** Often enough that a retry redoes little; the SDK sends at most one every 80 % of the timeout. */
-export const DISPATCH_HEARTBEAT_MS = 1000;
+/**
+ * Often enough that a killed worker is noticed soon (the dispatch's heartbeat timeout is 1.5 s)
+ * and a retry redoes little. The dispatch worker sends beats this often (worker/start.ts); the
+ * SDK would send at most one every 80 % of the timeout.
+ */
+export const DISPATCH_HEARTBEAT_MS = 300;
 
 export class DispatchProgressTracker {
   /** The first form this attempt dispatches. */

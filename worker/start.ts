@@ -9,6 +9,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
+import { DISPATCH_HEARTBEAT_MS } from '../activities/dispatch-progress';
 import type { DispatchInput } from '../activities/types';
 import { allegroTaskQueue, dispatchTaskQueue, pollerTaskQueue } from '../workflows/definitions';
 import { activityInterceptors } from './interceptors';
@@ -160,6 +161,9 @@ export async function startWorker(deps: StartWorkerDeps): Promise<RunningWorker>
       taskQueue: dispatchTaskQueue(deps.taskQueue),
       activities: { dispatchOrderEvents: (input: DispatchInput) => deps.activities.dispatchOrderEvents(input) },
       maxConcurrentActivityTaskExecutions: DISPATCH_PARTS_PER_WORKER,
+      // Each progress beat reaches the server: the short heartbeat timeout counts from the last one.
+      maxHeartbeatThrottleInterval: DISPATCH_HEARTBEAT_MS,
+      defaultHeartbeatThrottleInterval: DISPATCH_HEARTBEAT_MS,
       shutdownGraceTime: '10 seconds',
       ...(deps.identity ? { identity: `${deps.identity}/dispatch` } : {}),
       ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),

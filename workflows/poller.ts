@@ -99,13 +99,17 @@ const READ_ACTIVITY: ActivityOptions = {
 };
 
 /**
- * Starting a page's order workflows: it heartbeats its progress every second
- * (activities/dispatch-progress.ts; the SDK sends one at most every 2.4 s), so a killed worker
- * is noticed in 3 s (not 15) and the page is taken up elsewhere after the forms already handed
- * over. A burst waits on it: in the chaos run each kill of the dispatching worker stopped all
- * starts for the whole timeout.
+ * Starting a page's order workflows: it heartbeats its progress every 300 ms, and the dispatch
+ * worker sends each beat on (activities/dispatch-progress.ts, worker/start.ts), so a killed
+ * worker is noticed within 1.5 s and its parts are taken up elsewhere after the forms already
+ * handed over. A burst waits on it: in chaos runs a kill of a dispatching worker stopped its
+ * parts for the whole timeout (3 s, with beats every 2.4 s: the last beat was often 2.4 s old).
  */
-const DISPATCH_ACTIVITY: ActivityOptions = { ...RUN_ACTIVITY, heartbeatTimeout: '3 seconds' };
+const DISPATCH_ACTIVITY: ActivityOptions = {
+  ...RUN_ACTIVITY,
+  heartbeatTimeout: '1500 milliseconds',
+  retry: { ...RUN_ACTIVITY.retry, initialInterval: '200 milliseconds' },
+};
 
 /** The parts of a long page, on their own queue (dispatchTaskQueue: a couple per worker at a time). */
 function dispatchPart(input: DispatchInput): Promise<DispatchResult> {

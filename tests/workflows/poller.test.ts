@@ -152,6 +152,15 @@ describe('pollAllegroEvents', () => {
       const scheduled = e.activityTaskScheduledEventAttributes;
       return scheduled?.activityType?.name === 'dispatchOrderEvents' ? [scheduled.taskQueue?.name] : [];
     });
+    // A killed worker's part is noticed in 1.5 s (its beats reach the server every 300 ms).
+    const timeouts = (events ?? []).flatMap((e) => {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      const timeout = scheduled?.heartbeatTimeout;
+      return scheduled?.activityType?.name === 'dispatchOrderEvents' && timeout
+        ? [Number(timeout.seconds ?? 0) * 1000 + (timeout.nanos ?? 0) / 1e6]
+        : [];
+    });
+    expect(new Set(timeouts)).toEqual(new Set([1500]));
     expect(dispatches.length).toBeGreaterThan(1);
     expect(dispatches.length).toBeLessThanOrEqual(Math.ceil((status.eventsSeen - eventsSeen) / DISPATCH_PART_EVENTS));
     expect(new Set(dispatches)).toEqual(new Set([dispatchTaskQueue(env.taskQueue)]));
