@@ -24,7 +24,7 @@ import { workflowBundleForStart } from './workflow-bundle';
 export const DISPATCH_PARTS_PER_WORKER = 2;
 
 export interface WorkerTuning {
-  /** Activity slots of the main worker (Optima writes, dispatch). Default 20. */
+  /** Activity slots of the main worker (Optima writes; a long page's dispatch parts have a worker of their own). Default 20. */
   maxConcurrentActivityTaskExecutions?: number;
   /** Activity slots of the Allegro worker (HTTP calls). Default 20. */
   maxConcurrentAllegroActivityTaskExecutions?: number;
