@@ -40,10 +40,10 @@ export class StartMeter {
 
   /** Starts a second in the window, once enough were measured; undefined before. */
   perSecond(): number | undefined {
-    const since = this.times.find((at) => at >= this.now() - PACE_WINDOW_MS);
-    const recent = since === undefined ? 0 : this.times.length - this.times.indexOf(since);
-    if (recent < PACE_MEASURED_FROM || since === undefined) return undefined;
-    return recent / Math.max(0.001, (this.now() - since) / 1000);
+    const first = this.times.findIndex((at) => at >= this.now() - PACE_WINDOW_MS);
+    const recent = first < 0 ? 0 : this.times.length - first;
+    if (recent < PACE_MEASURED_FROM) return undefined;
+    return recent / Math.max(0.001, (this.now() - this.times[first]) / 1000);
   }
 }
 
