@@ -4,6 +4,7 @@
  * dispatch of a page, short ones in the poller's own task, long ones in parts on the dispatch queue.
  */
 import {
+  ActivityFailure,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -153,4 +154,36 @@ export async function dispatchPage(
     alreadyDone: sum('alreadyDone'),
     cancellationsStarted: sum('cancellationsStarted'),
   };
+}
+
+/** Full pages a burst's dispatch takes together (batchPages). */
+export const DISPATCH_BATCH_PAGES = 3;
+
+/**
+ * A burst over full pages goes out as one dispatch of up to DISPATCH_BATCH_PAGES pages: the
+ * later pages' orders would otherwise wait for all the first page's starts (in a chaos run a
+ * 1,000-order burst's last ~60 waited ~6 s behind it: the slowest 5%). `next` is the read of
+ * the page after `events`, already under way. A page that cannot be read is left to the
+ * caller's next read: the pages already read are dispatched without it.
+ */
+export async function batchPages(
+  events: PolledEvent[],
+  more: boolean,
+  next: Promise<PolledEvent[]> | undefined,
+  read: (from: string | null) => Promise<PolledEvent[]>,
+  pageSize: number,
+): Promise<{ events: PolledEvent[]; more: boolean; next: Promise<PolledEvent[]> | undefined }> {
+  for (let pages = 1; more && next && pages < DISPATCH_BATCH_PAGES; pages++) {
+    let page: PolledEvent[];
+    try {
+      page = await next;
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      return { events, more, next: undefined };
+    }
+    events = events.concat(page);
+    more = page.length >= pageSize;
+    next = more ? read(page[page.length - 1].id) : undefined;
+  }
+  return { events, more, next };
 }

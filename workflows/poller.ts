@@ -35,6 +35,7 @@ import {
 import {
   allegro,
   BACKFILL_ACTIVITY,
+  batchPages,
   countWaitingOrders,
   dispatchPage,
   locally,
@@ -249,14 +250,17 @@ class Poller {
       // it the commands before it: a page read ahead locally, retrying a 5xx, would hold back the
       // dispatch of the page before it (up to the task's 8 s heartbeat).
       let next: Promise<PolledEvent[]> | undefined = read(this.state.cursor, local ? locally : undefined);
+      // …and before a burst's full pages were dispatched together.
+      const batched = patched('dispatch-batch');
       try {
         for (;;) {
-          const events: PolledEvent[] = await next;
+          let events: PolledEvent[] = await next;
           next = undefined;
           if (events.length === 0) break;
-          const more = events.length >= pageSize;
+          let more = events.length >= pageSize;
           // A backlog: the next page is read while this one is dispatched (a read moves no cursor).
           if (more && readAhead) next = read(events[events.length - 1].id);
+          if (batched) ({ events, more, next } = await batchPages(events, more, next, read, pageSize));
           this.noteRejected(events);
           const superseded = this.noteUnpaidLines(events);
           const result = await dispatchPage(this.input, events, superseded, local);

@@ -1,4 +1,6 @@
+import { ActivityFailure, RetryState } from '@temporalio/common';
 import type { PolledEvent } from '../../activities/types';
+import { batchPages, DISPATCH_BATCH_PAGES } from '../../workflows/poller-steps';
 import { formsAfterEachPart, pageParts } from '../../workflows/page-parts';
 
 let nextId = 1;
@@ -45,5 +47,54 @@ describe('formsAfterEachPart', () => {
     );
     expect(parts.map((p) => p.map((e) => e.checkoutFormId ?? '-'))).toEqual([['a', 'b', 'a'], ['c', '-'], ['d']]);
     expect(formsAfterEachPart(parts)).toEqual([2, 1, 0]);
+  });
+});
+
+describe('batchPages', () => {
+  const page = (size: number) => Array.from({ length: size }, (_, i) => event(`form-${nextId}-${i}`));
+  /** A reader whose pages come from `pages` in turn, recording where each read started. */
+  function reader(pages: (PolledEvent[] | Error)[]) {
+    const from: (string | null)[] = [];
+    const read = (at: string | null) => {
+      from.push(at);
+      const next = pages.shift() ?? [];
+      return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+    };
+    return { read, from };
+  }
+  const readFailure = () =>
+    new ActivityFailure('read failed', 'readOrderEvents', 'a1', RetryState.MAXIMUM_ATTEMPTS_REACHED, 'worker-1');
+
+  test(`full pages are taken together, up to ${DISPATCH_BATCH_PAGES}; the read after them is under way`, async () => {
+    const pages = [page(10), page(10), page(10), page(10)];
+    const { read, from } = reader(pages.slice(1));
+    const batch = await batchPages(pages[0], true, read(pages[0][9].id), read, 10);
+    expect(batch.events).toEqual(pages.slice(0, DISPATCH_BATCH_PAGES).flat());
+    expect(batch.more).toBe(true);
+    expect(await batch.next).toEqual(pages[DISPATCH_BATCH_PAGES]);
+    expect(from).toEqual(pages.slice(0, DISPATCH_BATCH_PAGES).map((p) => p[9].id));
+  });
+
+  test('a short page ends the batch with nothing more to read; a single short page is left as it is', async () => {
+    const [first, short] = [page(10), page(4)];
+    const { read } = reader([short]);
+    const batch = await batchPages(first, true, read(first[9].id), read, 10);
+    expect(batch).toEqual({ events: [...first, ...short], more: false, next: undefined });
+    const alone = page(3);
+    expect(await batchPages(alone, false, undefined, read, 10)).toEqual({
+      events: alone,
+      more: false,
+      next: undefined,
+    });
+  });
+
+  test('a page that cannot be read leaves the pages already read to go out without it; other errors are thrown', async () => {
+    const [first, second] = [page(10), page(10)];
+    const { read } = reader([second, readFailure()]);
+    const batch = await batchPages(first, true, read(first[9].id), read, 10);
+    expect(batch).toEqual({ events: [...first, ...second], more: true, next: undefined });
+    await expect(batchPages(first, true, Promise.reject(new Error('cancelled')), read, 10)).rejects.toThrow(
+      'cancelled',
+    );
   });
 });

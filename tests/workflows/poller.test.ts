@@ -168,6 +168,29 @@ describe('pollAllegroEvents', () => {
     await stop(poller);
   });
 
+  test('a burst over several full pages is dispatched together: one workflow task schedules the parts of its first pages, not a page after another', async () => {
+    const poller = await startPoller(env, { pageSize: 100 });
+    const { ordersStarted } = await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    // Unpaid orders (cheap for the test's worker): 200 forms, each with one or two events.
+    const orders = env.simulator.admin.addOrders(200, { status: 'FILLED_IN' });
+    await statusWhen(poller, (s) => s.ordersStarted >= ordersStarted + orders.length, 'the burst');
+    const { events } = await poller.fetchHistory();
+    const partsPerTask = new Map<string, number>();
+    let reads = 0;
+    for (const e of events ?? []) {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityType?.name === 'readOrderEvents') reads++;
+      if (scheduled?.activityType?.name !== 'dispatchOrderEvents') continue;
+      const task = String(scheduled.workflowTaskCompletedEventId);
+      partsPerTask.set(task, (partsPerTask.get(task) ?? 0) + 1);
+    }
+    // Pages 2 and 3 were read ahead (the first is read locally); the first dispatch took all
+    // three pages' parts (page after page, each task would schedule one part of 100 events).
+    expect(reads).toBeGreaterThanOrEqual(2);
+    expect([...partsPerTask.values()][0]).toBeGreaterThanOrEqual(3);
+    await stop(poller);
+  });
+
   test('a 1 s poll whose read takes 0.4 s still polls every second: each wait is what is left of the second', async () => {
     env.simulator.admin.setLatency(400);
     const poller = await startPoller(env);
