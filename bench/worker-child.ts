@@ -5,8 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { WORKER_NODE_FLAGS } from '../worker/start';
+import { MAIN_THREAD_TSX, WORKER_NODE_FLAGS } from '../worker/start';
 import { readMemory, type MemoryReading } from './proc';
 import { READY_LINE, STATS_REQUEST, type WorkerProcessConfig, type WorkerStats } from './worker-protocol';
 
@@ -34,12 +33,11 @@ export async function spawnBenchWorker(
   options: { readyTimeoutMs?: number; cpuProfileDir?: string } = {},
 ): Promise<BenchWorker> {
   const spawnedAt = performance.now();
-  const tsx = pathToFileURL(require.resolve('tsx')).href;
   // A CPU profile of the main thread, written when the process exits (node --cpu-prof).
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const child = spawn(
     process.execPath,
-    [...WORKER_NODE_FLAGS, ...profile, '--import', tsx, SCRIPT, JSON.stringify(config)],
+    [...WORKER_NODE_FLAGS, ...profile, '--import', MAIN_THREAD_TSX, SCRIPT, JSON.stringify(config)],
     {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -6,6 +6,8 @@
  * couple of a long page's dispatch parts at a time (dispatchTaskQueue). Used by
  * worker/main.ts, the demo, the benchmark and the tests.
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
@@ -67,6 +69,14 @@ export const WORKFLOW_DEADLOCK_GUARD_ENV = 'ALLEGRO_OPTIMA_WORKFLOW_DEADLOCK_GUA
  * by default, per heap: the worker has three): 401 → 344 MB peak, and the drain no slower.
  */
 export const WORKER_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=4'] as const;
+
+/**
+ * How a worker process runs its TypeScript: `--import` this (scripts/main-thread-tsx.mjs) loads
+ * tsx in the main thread only. The SDK's workflow threads inherit the process's flags; with
+ * `--import tsx` each loaded the SDK through tsx's hooks: ~2.3 s of CPU apiece at every start,
+ * ~1 s without. Restarted in a burst, a worker took that CPU from the Temporal server.
+ */
+export const MAIN_THREAD_TSX = pathToFileURL(path.join(__dirname, '..', 'scripts', 'main-thread-tsx.mjs')).href;
 
 /**
  * Workflows kept in memory between their tasks, unless tuned: a 2,000-order backlog stays

@@ -6,8 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { WORKER_NODE_FLAGS } from '../../worker/start';
+import { MAIN_THREAD_TSX, WORKER_NODE_FLAGS } from '../../worker/start';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(__dirname, 'worker.ts');
@@ -33,7 +32,6 @@ export function workerPool(config: {
   let generation = 0;
 
   const spawnOne = async (index: number): Promise<void> => {
-    const tsx = pathToFileURL(require.resolve('tsx')).href;
     const env: NodeJS.ProcessEnv = { ...process.env, CHAOS_LICENCE_REFUSAL_RATE: String(config.licenceRefusalRate) };
     // The settings file alone says where things are.
     for (const name of Object.keys(env)) if (name.startsWith('TEMPORAL_') || name === 'AO_CONFIG') delete env[name];
@@ -44,7 +42,7 @@ export function workerPool(config: {
       [
         ...WORKER_NODE_FLAGS,
         '--import',
-        tsx,
+        MAIN_THREAD_TSX,
         SCRIPT,
         '--settings',
         config.settingsFile,
