@@ -73,8 +73,8 @@ export const WORKER_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-
 /**
  * How a worker process runs its TypeScript: `--import` this (scripts/main-thread-tsx.mjs) loads
  * tsx in the main thread only. The SDK's workflow threads inherit the process's flags; with
- * `--import tsx` each loaded the SDK through tsx's hooks: ~2.3 s of CPU apiece at every start,
- * ~1 s without. Restarted in a burst, a worker took that CPU from the Temporal server.
+ * `--import tsx` they loaded the SDK through tsx's hooks too: a start took 3.8-4.2 s of CPU,
+ * now 3.4-3.7 s (bench/README.md). A worker restarted in a burst takes that CPU from the server.
  */
 export const MAIN_THREAD_TSX = pathToFileURL(path.join(__dirname, '..', 'scripts', 'main-thread-tsx.mjs')).href;
 
