@@ -18,6 +18,7 @@ import { openEmbeddedOptima, type EmbeddedOptima } from '../../dev/embedded-opti
 import { orderWorkflowId, pollerStatusQuery, pollerWorkflowId } from '../../workflows/definitions';
 import type { importOrder } from '../../workflows/import-order';
 import { pollAllegroEvents } from '../../workflows/poller';
+import { MAIN_THREAD_TSX } from '../../worker/start';
 import { testAddress, testClient, testNamespace, uniqueName } from '../harness/temporal';
 import { countRows, documentsOf, eventually, testPolicy } from './env';
 
@@ -86,7 +87,7 @@ async function startWorkerProcess(...flags: string[]): Promise<{
     process.execPath,
     [
       '--import',
-      'tsx',
+      MAIN_THREAD_TSX,
       'starter/worker.ts',
       '--settings',
       settingsFile,
