@@ -53,7 +53,7 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly' },
+      globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', __filename: 'readonly' },
     },
   },
   {

@@ -1,11 +1,12 @@
 /**
- * Starts bench/worker-process.ts as a child process (through tsx, as `npm run worker` runs),
+ * Starts bench/worker-process.ts as a child process (compiled, as `npm run worker` runs),
  * times spawn → ready line, samples its resident memory, and asks it for its CPU time and
  * event-loop delay over an IPC channel.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { MAIN_THREAD_TSX, WORKER_NODE_FLAGS } from '../worker/start';
+import { compileWorker } from '../scripts/compiled-worker.cjs';
+import { COMPILED_WORKER, WORKER_NODE_FLAGS } from '../worker/start';
 import { readMemory, type MemoryReading } from './proc';
 import { READY_LINE, STATS_REQUEST, type WorkerProcessConfig, type WorkerStats } from './worker-protocol';
 
@@ -32,12 +33,14 @@ export async function spawnBenchWorker(
   config: WorkerProcessConfig,
   options: { readyTimeoutMs?: number; cpuProfileDir?: string } = {},
 ): Promise<BenchWorker> {
+  // Compiled before the clock starts: `npm install` compiles it too, so a start does not.
+  await compileWorker(SCRIPT);
   const spawnedAt = performance.now();
   // A CPU profile of the main thread, written when the process exits (node --cpu-prof).
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const child = spawn(
     process.execPath,
-    [...WORKER_NODE_FLAGS, ...profile, '--import', MAIN_THREAD_TSX, SCRIPT, JSON.stringify(config)],
+    [...WORKER_NODE_FLAGS, ...profile, COMPILED_WORKER, SCRIPT, JSON.stringify(config)],
     {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -7,7 +7,6 @@
  * worker/main.ts, the demo, the benchmark and the tests.
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { ALLEGRO_ACTIVITIES, type Activities } from '../activities';
@@ -71,12 +70,12 @@ export const WORKFLOW_DEADLOCK_GUARD_ENV = 'ALLEGRO_OPTIMA_WORKFLOW_DEADLOCK_GUA
 export const WORKER_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=4'] as const;
 
 /**
- * How a worker process runs its TypeScript: `--import` this (scripts/main-thread-tsx.mjs) loads
- * tsx in the main thread only. The SDK's workflow threads inherit the process's flags; with
- * `--import tsx` they loaded the SDK through tsx's hooks too: a start took 3.8-4.2 s of CPU,
- * now 3.4-3.7 s (bench/README.md). A worker restarted in a burst takes that CPU from the server.
+ * How a worker process runs its TypeScript: `node <WORKER_NODE_FLAGS> COMPILED_WORKER <entry.ts>`
+ * compiles the entry into one JS file (scripts/compiled-worker.cjs) and runs that. Through tsx a
+ * start took ~1 s more CPU (3.0-3.5 s, now 2.2-2.6 s) and was running ~0.6 s later; a worker
+ * restarted in a burst takes that CPU from the server (bench/README.md).
  */
-export const MAIN_THREAD_TSX = pathToFileURL(path.join(__dirname, '..', 'scripts', 'main-thread-tsx.mjs')).href;
+export const COMPILED_WORKER = path.join(__dirname, '..', 'scripts', 'compiled-worker.cjs');
 
 /**
  * Workflows kept in memory between their tasks, unless tuned: a 2,000-order backlog stays

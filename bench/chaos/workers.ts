@@ -1,12 +1,13 @@
 /**
  * The chaos run's worker processes: `chaos/worker.ts` (npm run worker with licence refusals)
- * started through tsx as `npm run worker` is, each with its output in a file of the run's
+ * started compiled as `npm run worker` is, each with its output in a file of the run's
  * directory; any of them can be SIGKILLed and started again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAIN_THREAD_TSX, WORKER_NODE_FLAGS } from '../../worker/start';
+import { compileWorker } from '../../scripts/compiled-worker.cjs';
+import { COMPILED_WORKER, WORKER_NODE_FLAGS } from '../../worker/start';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(__dirname, 'worker.ts');
@@ -41,8 +42,7 @@ export function workerPool(config: {
       process.execPath,
       [
         ...WORKER_NODE_FLAGS,
-        '--import',
-        MAIN_THREAD_TSX,
+        COMPILED_WORKER,
         SCRIPT,
         '--settings',
         config.settingsFile,
@@ -88,6 +88,8 @@ export function workerPool(config: {
 
   return {
     async start() {
+      // Once, before they start together (npm install compiled it already, unless it changed).
+      await compileWorker(SCRIPT);
       await Promise.all(children.map((_, index) => spawnOne(index)));
     },
     async killAndRestart(index, pauseMs) {

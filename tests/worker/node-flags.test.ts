@@ -1,50 +1,61 @@
 /**
  * `npm run worker` starts Node with the worker's flags (WORKER_NODE_FLAGS: the heap ceiling the
  * benchmark's and the chaos run's workers are measured with), and a process started so has it;
- * its TypeScript is loaded in the main thread only (MAIN_THREAD_TSX).
+ * its TypeScript runs compiled into one JS file (COMPILED_WORKER), recompiled when a source changed.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { MAIN_THREAD_TSX, WORKER_NODE_FLAGS } from '../../worker/start';
+import { compiledPath } from '../../scripts/compiled-worker.cjs';
+import { SCHEMA_FILE } from '../../dev/embedded-optima/schema';
+import { COMPILED_WORKER, WORKER_NODE_FLAGS } from '../../worker/start';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-test("npm run worker passes every one of the worker's Node flags", () => {
+test("npm run worker passes every one of the worker's Node flags and runs starter/worker.ts compiled", () => {
   const scripts = (
     JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   ).scripts;
   const words = scripts.worker.split(/\s+/);
   expect(words[0]).toBe('node');
   for (const flag of WORKER_NODE_FLAGS) expect(words).toContain(flag);
-  const loader = words[words.indexOf('--import') + 1];
-  expect(path.resolve(ROOT, loader)).toBe(fileURLToPath(MAIN_THREAD_TSX));
+  const launcher = words.findIndex((word) => path.resolve(ROOT, word) === COMPILED_WORKER);
+  expect(launcher).toBeGreaterThan(0);
+  expect(words[launcher + 1]).toBe('starter/worker.ts');
 });
 
-test("the TypeScript loader hooks the main thread only: a worker thread (as the SDK's workflow threads) loads plain JS", () => {
-  // Each thread tries to require a TypeScript file: only one with tsx's hooks can.
-  const typescript = JSON.stringify(path.join(ROOT, 'workflows', 'page-parts.ts'));
-  const probe = `(() => { try { require(${typescript}); return 'tsx'; } catch { return 'plain'; } })()`;
-  // A thread from a file, as the SDK starts its workflow threads.
-  const thread = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'node-flags-')), 'thread.js');
-  fs.writeFileSync(thread, `require('node:worker_threads').parentPort.postMessage(${probe});`);
-  const script =
-    `const main = ${probe};` +
-    `new (require('node:worker_threads').Worker)(${JSON.stringify(thread)})` +
-    ".on('message', (inThread) => console.log(JSON.stringify([main, inThread])));";
-  const run = (loader: string) =>
+describe('a compiled worker entry', () => {
+  // build/ is not in git: a test entry there leaves the tree clean.
+  const entry = path.join('build', `compiled-entry-test-${process.pid}.ts`);
+  const compiled = compiledPath(entry);
+  const write = (word: string) =>
+    fs.writeFileSync(
+      path.join(ROOT, entry),
+      "import { SCHEMA_FILE } from '../dev/embedded-optima/schema';\n" +
+        `console.log(JSON.stringify({ word: '${word}', args: process.argv.slice(2), schema: SCHEMA_FILE, ` +
+        "tsLoader: require.extensions['.ts'] !== undefined }));\n",
+    );
+  const run = () =>
     JSON.parse(
-      execFileSync(process.execPath, ['--import', loader, '-e', script], { cwd: ROOT, encoding: 'utf8' }),
-    ) as string[];
-  try {
-    expect(run(MAIN_THREAD_TSX)).toEqual(['tsx', 'plain']);
-    // What `--import tsx` did: the threads too.
-    expect(run('tsx')).toEqual(['tsx', 'tsx']);
-  } finally {
-    fs.rmSync(path.dirname(thread), { recursive: true, force: true });
-  }
+      execFileSync(process.execPath, [COMPILED_WORKER, entry, '--settings', 'x.yaml'], { cwd: ROOT, encoding: 'utf8' }),
+    ) as { word: string; args: string[]; schema: string; tsLoader: boolean };
+  afterAll(() => {
+    for (const file of [entry, compiled, `${compiled}.inputs.json`]) fs.rmSync(path.join(ROOT, file), { force: true });
+  });
+
+  test('runs without a TypeScript loader, with its own arguments and each module its own __dirname', () => {
+    write('first');
+    expect(run()).toEqual({ word: 'first', args: ['--settings', 'x.yaml'], schema: SCHEMA_FILE, tsLoader: false });
+    expect(fs.existsSync(compiled)).toBe(true);
+  });
+
+  test('is compiled again when a source changed, and not when none did', () => {
+    write('second');
+    expect(run().word).toBe('second');
+    const compiledAt = fs.statSync(compiled).mtimeMs;
+    expect(run().word).toBe('second');
+    expect(fs.statSync(compiled).mtimeMs).toBe(compiledAt);
+  });
 });
 
 test('the heap ceiling reaches V8 (main thread and worker threads alike)', () => {

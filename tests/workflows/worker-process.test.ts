@@ -18,7 +18,7 @@ import { openEmbeddedOptima, type EmbeddedOptima } from '../../dev/embedded-opti
 import { orderWorkflowId, pollerStatusQuery, pollerWorkflowId } from '../../workflows/definitions';
 import type { importOrder } from '../../workflows/import-order';
 import { pollAllegroEvents } from '../../workflows/poller';
-import { MAIN_THREAD_TSX } from '../../worker/start';
+import { COMPILED_WORKER } from '../../worker/start';
 import { testAddress, testClient, testNamespace, uniqueName } from '../harness/temporal';
 import { countRows, documentsOf, eventually, testPolicy } from './env';
 
@@ -70,7 +70,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts `node --import tsx starter/worker.ts` (one process: a kill reaches the worker itself). */
+/** Starts starter/worker.ts compiled, as `npm run worker` does (one process: a kill reaches the worker itself). */
 async function startWorkerProcess(...flags: string[]): Promise<{
   child: ChildProcess;
   exited: Promise<number | null>;
@@ -86,8 +86,7 @@ async function startWorkerProcess(...flags: string[]): Promise<{
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      MAIN_THREAD_TSX,
+      COMPILED_WORKER,
       'starter/worker.ts',
       '--settings',
       settingsFile,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DEMO_SETTINGS } from '../../dev/demo-settings';
 import { freePort } from '../../scripts/dev-server';
 import { connectWithRetry } from '../../worker/connect';
-import { MAIN_THREAD_TSX } from '../../worker/start';
+import { COMPILED_WORKER } from '../../worker/start';
 import { testAddress, testNamespace, uniqueName } from '../harness/temporal';
 import { eventually } from './env';
 
@@ -95,7 +95,7 @@ describe('npm run worker before Temporal is reachable', () => {
     if (!bundle) throw new Error('no shared workflow bundle');
     const started = spawn(
       process.execPath,
-      ['--import', MAIN_THREAD_TSX, 'starter/worker.ts', '--settings', settingsFile, '--workflow-bundle', bundle],
+      [COMPILED_WORKER, 'starter/worker.ts', '--settings', settingsFile, '--workflow-bundle', bundle],
       { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = started;
