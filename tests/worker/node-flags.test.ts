@@ -40,7 +40,7 @@ describe('a compiled worker entry', () => {
       execFileSync(process.execPath, [COMPILED_WORKER, entry, '--settings', 'x.yaml'], { cwd: ROOT, encoding: 'utf8' }),
     ) as { word: string; args: string[]; schema: string; tsLoader: boolean };
   afterAll(() => {
-    for (const file of [entry, compiled, `${compiled}.inputs.json`]) fs.rmSync(path.join(ROOT, file), { force: true });
+    for (const file of [path.join(ROOT, entry), compiled, `${compiled}.inputs.json`]) fs.rmSync(file, { force: true });
   });
 
   test('runs without a TypeScript loader, with its own arguments and each module its own __dirname', () => {
