@@ -49,19 +49,20 @@ export class StartMeter {
 
 export class BurstPacer {
   /**
-   * `forms`: how many this attempt starts; `later`: forms of the page's later parts (their
-   * orders start after this part's, so its orders wait for them too); `meter`: the process's pace.
+   * `forms`: how many this attempt starts; `others`: forms of the page's other parts (taken in
+   * no set order, any may still be starting, so its orders wait for them too); `meter`: the
+   * process's pace.
    */
   constructor(
     private readonly forms: number,
-    private readonly later: number,
+    private readonly others: number,
     private readonly meter: StartMeter,
   ) {}
 
   /** The start delay for this attempt's form at `index`, in ms; 0 starts its first task at once. */
   delayFor(index: number): number {
     const perSecond = this.meter.perSecond() ?? PACE_FIRST_GUESS_PER_SECOND;
-    const after = Math.max(0, this.forms - index - 1) + this.later;
+    const after = Math.max(0, this.forms - index - 1) + this.others;
     const ms = Math.min(PACE_MAX_DELAY_MS, (after / perSecond) * 1000);
     return ms < PACE_MIN_DELAY_MS ? 0 : Math.round(ms);
   }

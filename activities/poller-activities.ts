@@ -326,7 +326,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       }
     },
 
-    async dispatchOrderEvents({ account, policy, orderTiming, events, superseded, laterForms = 0 }) {
+    async dispatchOrderEvents({ account, policy, orderTiming, events, superseded, formsInOtherParts = 0 }) {
       // One dispatch per form: a cancel event wins (it may start the cancel path), else the latest.
       const perForm = new Map<string, PolledEvent>();
       for (const event of events) {
@@ -344,7 +344,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       // it paced: it is over in a few hundred milliseconds.
       const long = !activityInfo().isLocal;
       const beat = long ? setInterval(() => heartbeat(progress.snapshot()), DISPATCH_HEARTBEAT_MS) : undefined;
-      const pacer = long ? new BurstPacer(forms.length - progress.start, laterForms, pace) : undefined;
+      const pacer = long ? new BurstPacer(forms.length - progress.start, formsInOtherParts, pace) : undefined;
       const eager = !long && forms.length <= EAGER_START_MAX_FORMS;
       try {
         // The parts this process dispatches side by side share its starts in flight: more at

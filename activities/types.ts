@@ -110,8 +110,8 @@ export interface DispatchInput extends PinnedPolicy {
   events: PolledEvent[];
   /** Waiting orders replaced by a new checkout form holding their lines (merged payment). */
   superseded: Superseded[];
-  /** A part of a page (workflows/page-parts.ts): the forms of the page's parts after it, which its pacing waits for too. */
-  laterForms?: number;
+  /** A part of a page (workflows/page-parts.ts): the forms of the page's other parts, which its pacing waits for too. */
+  formsInOtherParts?: number;
 }
 
 export interface SweepResult {

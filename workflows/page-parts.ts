@@ -38,8 +38,13 @@ export function pageParts(events: PolledEvent[], size = DISPATCH_PART_EVENTS): P
   return parts;
 }
 
-/** Checkout forms in each part's later parts (a form is in one part only): what its pacing waits for too. */
-export function formsAfterEachPart(parts: PolledEvent[][]): number[] {
+/**
+ * Checkout forms in each part's other parts (a form is in one part only): what its pacing waits
+ * for too. The server hands a page's parts to workers in no set order (in chaos runs the last
+ * part was often taken first), so any other part may still be starting its orders.
+ */
+export function formsInOtherParts(parts: PolledEvent[][]): number[] {
   const forms = parts.map((part) => new Set(part.flatMap((event) => event.checkoutFormId ?? [])).size);
-  return forms.map((_, index) => forms.slice(index + 1).reduce((sum, count) => sum + count, 0));
+  const total = forms.reduce((sum, count) => sum + count, 0);
+  return forms.map((count) => total - count);
 }

@@ -14,7 +14,7 @@ import {
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
 import type { DispatchInput, DispatchResult, PolledEvent, PollerActivities, Superseded } from '../activities/types';
 import { allegroTaskQueue, dispatchTaskQueue, isPollerTaskQueue, type PollerInput } from './definitions';
-import { formsAfterEachPart, pageParts } from './page-parts';
+import { formsInOtherParts, pageParts } from './page-parts';
 
 /**
  * A run gives up after a few attempts and records the error: the next run tries again, and
@@ -135,10 +135,10 @@ export async function dispatchPage(
   if (local && events.length <= LOCAL_DISPATCH_MAX_EVENTS) return dispatchLocally(input(events, superseded));
   // Pollers recorded before the parts replay one dispatch a page.
   const parts = patched('dispatch-parts') ? pageParts(events) : [events];
-  const later = formsAfterEachPart(parts);
+  const others = formsInOtherParts(parts);
   const settled = await Promise.allSettled(
     parts.map((part, index) =>
-      dispatchPart({ ...input(part, index === 0 ? superseded : []), laterForms: later[index] }),
+      dispatchPart({ ...input(part, index === 0 ? superseded : []), formsInOtherParts: others[index] }),
     ),
   );
   const results = settled.map((outcome) => {

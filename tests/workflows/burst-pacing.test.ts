@@ -21,9 +21,9 @@ describe('BurstPacer', () => {
     expect(pacer.delayFor(200)).toBe(2000);
   });
 
-  test("a part's forms wait for the page's later parts too", () => {
+  test("a part's forms wait for the page's other parts too", () => {
     const meter = new StartMeter(clock().now);
-    // The last form of a 100-form part with 300 forms in the parts after it: 3 s at 100/s.
+    // The last form of a 100-form part with 300 forms in the other parts: 3 s at 100/s.
     expect(new BurstPacer(100, 300, meter).delayFor(99)).toBe(3000);
     expect(new BurstPacer(100, 0, meter).delayFor(99)).toBe(0);
   });

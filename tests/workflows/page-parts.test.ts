@@ -1,7 +1,7 @@
 import { ActivityFailure, RetryState } from '@temporalio/common';
 import type { PolledEvent } from '../../activities/types';
 import { batchPages, DISPATCH_BATCH_PAGES } from '../../workflows/poller-steps';
-import { formsAfterEachPart, pageParts } from '../../workflows/page-parts';
+import { formsInOtherParts, pageParts } from '../../workflows/page-parts';
 
 let nextId = 1;
 const event = (form: string | undefined, type = 'READY_FOR_PROCESSING'): PolledEvent => ({
@@ -39,14 +39,14 @@ describe('pageParts', () => {
   });
 });
 
-describe('formsAfterEachPart', () => {
-  test("counts the forms of each part's later parts, a form with several events once", () => {
+describe('formsInOtherParts', () => {
+  test("counts the forms of each part's other parts, before and after it, a form with several events once", () => {
     const parts = pageParts(
       [event('a'), event('b'), event('a', 'BUYER_CANCELLED'), event('c'), event(undefined), event('d')],
       2,
     );
     expect(parts.map((p) => p.map((e) => e.checkoutFormId ?? '-'))).toEqual([['a', 'b', 'a'], ['c', '-'], ['d']]);
-    expect(formsAfterEachPart(parts)).toEqual([2, 1, 0]);
+    expect(formsInOtherParts(parts)).toEqual([2, 3, 3]);
   });
 });
 
