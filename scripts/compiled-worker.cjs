@@ -4,8 +4,8 @@
  *
  * Through tsx, a worker start spent ~1 s of CPU on tsx's hooks and on resolving and
  * transforming each of our modules; a worker restarted in a burst takes that CPU from the
- * server. Compiled (esbuild, packages left to Node), a start takes ~2.5 s of CPU, not ~3.5 s,
- * and is running ~0.7 s sooner (bench/README.md).
+ * server. Compiled (esbuild, packages left to Node), a start takes 2.2-2.6 s of CPU, not
+ * 3.0-3.5 s, and is running ~0.6 s sooner (bench/README.md).
  *
  * The compiled file (build/, made by `npm run build` too) is used only while it matches its
  * sources: a digest of every file it was compiled from, this one and package-lock.json. A stale
