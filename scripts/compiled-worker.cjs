@@ -13,9 +13,9 @@
  */
 'use strict';
 // CommonJS, as the rest of the project: Jest and tsx load it as they load the TypeScript.
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { sourcesDigest, writeWhole } = require('../worker/built-files.cjs');
 
 const ROOT = path.resolve(__dirname, '..');
 const BUILD = path.join(ROOT, 'build');
@@ -27,17 +27,7 @@ function compiledPath(entry) {
   return path.join(BUILD, `worker-${name}.cjs`);
 }
 
-function digestOf(inputs) {
-  const hash = crypto.createHash('sha256');
-  for (const input of [...inputs, ...EXTRA_INPUTS].sort()) {
-    const file = path.join(ROOT, input);
-    hash
-      .update(input)
-      .update('\0')
-      .update(fs.existsSync(file) ? fs.readFileSync(file) : '(missing)');
-  }
-  return hash.digest('hex');
-}
+const digestOf = (inputs) => sourcesDigest(ROOT, [...inputs, ...EXTRA_INPUTS]);
 
 function isFresh(out) {
   try {
@@ -65,13 +55,6 @@ const ownDirname = {
     });
   },
 };
-
-/** Each file replaced whole (rename): workers starting together never read a half-written one. */
-function writeWhole(file, contents) {
-  const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, contents);
-  fs.renameSync(partial, file);
-}
 
 /** Compiles `entry` unless its compiled file is fresh; returns the compiled file. */
 async function compileWorker(entry) {

@@ -5,10 +5,10 @@
  * every file it could contain); a stale or missing one is bundled again at start and kept for
  * the next start, so a worker never runs workflow code older than its sources.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
+import { sourcesDigest, writeWhole } from './built-files.cjs';
 
 /** The project's root (tests pass a small one of their own). */
 const ROOT = path.resolve(__dirname, '..');
@@ -32,13 +32,14 @@ function filesUnder(dir: string): string[] {
 
 /** A digest of every source the bundle may hold: any change makes the built bundle stale. */
 export function workflowSourcesDigest(root = ROOT): string {
-  const hash = crypto.createHash('sha256');
   const files = [
     ...SOURCE_DIRS.flatMap((dir) => filesUnder(path.join(root, dir))),
     ...SOURCE_FILES.map((file) => path.join(root, file)).filter((file) => fs.existsSync(file)),
-  ].sort();
-  for (const file of files) hash.update(path.relative(root, file)).update('\0').update(fs.readFileSync(file));
-  return hash.digest('hex');
+  ];
+  return sourcesDigest(
+    root,
+    files.map((file) => path.relative(root, file)),
+  );
 }
 
 /** Bundles workflows/ into build/ with the digest of its sources. */
@@ -52,12 +53,6 @@ export async function buildWorkflowBundle(root = ROOT): Promise<{ file: string; 
   writeWhole(files.bundle, code);
   writeWhole(files.digest, digest);
   return { file: files.bundle, bytes: code.length };
-}
-
-function writeWhole(file: string, text: string): void {
-  const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, text);
-  fs.renameSync(partial, file);
 }
 
 /** The built bundle when it matches the sources; else bundled now and kept for the next start. */
