@@ -175,6 +175,8 @@ describe('replay', () => {
     const kept = keptHistories();
     expect(kept.map((k) => k.name).sort()).toEqual([
       'cancelledBeforeDocument.json',
+      'journey2AllLocal.json',
+      'journey2ProductsFromAllegro.json',
       'licenceWait.json',
       'needsAttentionThenRetry.json',
       'pollerContinuedAsNew.json',
