@@ -25,7 +25,7 @@ import type {
 } from '../domain/types';
 import type { ProductOffer } from './allegro/client';
 import type { ActivityDeps, AllegroPort } from './deps';
-import { versioned } from './policy';
+import { orderRulesOf, versioned } from './policy';
 import type { ContractorMatch, OrderActivities, PinnedPolicy } from './types';
 
 export function createOrderActivities(deps: ActivityDeps): OrderActivities {
@@ -37,9 +37,7 @@ export function createOrderActivities(deps: ActivityDeps): OrderActivities {
 
   return {
     async loadOrderRules({ account }) {
-      const { version, policy } = await deps.policy(account);
-      const { stage, licenceRetryDelaySeconds, cancelledAfterDocument, markProcessing } = policy;
-      return { stage, licenceRetryDelaySeconds, cancelledAfterDocument, markProcessing, settingsVersion: version };
+      return orderRulesOf(await deps.policy(account));
     },
 
     async fetchOrder({ account, checkoutFormId }) {

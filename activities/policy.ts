@@ -3,7 +3,7 @@
  * document records which settings produced it and a person can tell two settings apart.
  */
 import { createHash } from 'node:crypto';
-import type { ImportPolicy, VersionedPolicy } from '../domain/types';
+import type { ImportPolicy, OrderRules, VersionedPolicy } from '../domain/types';
 
 /** First 12 hex digits of sha256 over the policy's canonical JSON (keys sorted). */
 export function policyVersion(policy: ImportPolicy): string {
@@ -12,6 +12,12 @@ export function policyVersion(policy: ImportPolicy): string {
 
 export function versioned(policy: ImportPolicy): VersionedPolicy {
   return { version: policyVersion(policy), policy };
+}
+
+/** The few rules the order workflow's own control flow reads, from the settings in force. */
+export function orderRulesOf({ version, policy }: VersionedPolicy): OrderRules {
+  const { stage, licenceRetryDelaySeconds, cancelledAfterDocument, markProcessing } = policy;
+  return { stage, licenceRetryDelaySeconds, cancelledAfterDocument, markProcessing, settingsVersion: version };
 }
 
 /** JSON with object keys sorted at every level: the same settings give the same text. */

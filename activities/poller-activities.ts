@@ -13,7 +13,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import type { CheckoutForm, OrderEvent } from '../domain/allegro';
-import { SEARCH_ATTRIBUTES, statusesFrom, type ImportPolicy } from '../domain/types';
+import { SEARCH_ATTRIBUTES, statusesFrom, type ImportPolicy, type OrderRules } from '../domain/types';
 import {
   cancelOrderWorkflowId,
   ORDER_JOURNEY,
@@ -37,6 +37,7 @@ import {
 } from './dispatch-progress';
 import type { ActivityDeps } from './deps';
 import { orderStartOptions } from './order-start';
+import { orderRulesOf } from './policy';
 import type { DispatchResult, PolledEvent, PollerActivities, SweepResult } from './types';
 
 /** The event type a backfill sends to the orders it dispatches (they re-read the form anyway). */
@@ -82,6 +83,8 @@ export async function startOrderWorkflow(
     checkoutFormId: string;
     /** Only from a poller that carries its own policy (started before, or a test pinning it). */
     policy?: ImportPolicy;
+    /** The settings' rules now: the order's first read decides with them (ImportOrderInput.rules). */
+    rules?: OrderRules;
     timing?: OrderTiming;
     event: OrderEventSignal;
     taskQueue: string;
@@ -91,7 +94,7 @@ export async function startOrderWorkflow(
     eager?: boolean;
   },
 ): Promise<void> {
-  const { account, checkoutFormId, policy, timing, event, taskQueue, startDelayMs, eager } = order;
+  const { account, checkoutFormId, policy, rules, timing, event, taskQueue, startDelayMs, eager } = order;
   const workflowId = orderWorkflowId(account, checkoutFormId);
   try {
     await temporal.workflow.start<typeof importOrder>('importOrder', {
@@ -103,7 +106,7 @@ export async function startOrderWorkflow(
           checkoutFormId,
           journey: ORDER_JOURNEY,
           event,
-          ...(policy ? { policy } : {}),
+          ...(policy ? { policy } : rules ? { rules } : {}),
           ...(timing ? { timing } : {}),
         },
       ],
@@ -136,7 +139,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
     event: OrderEventSignal,
     policy: ImportPolicy | undefined,
     timing: OrderTiming | undefined,
-    start: { startDelayMs?: number; eager?: boolean } = {},
+    start: { startDelayMs?: number; eager?: boolean; rules?: OrderRules } = {},
   ): Promise<Outcome> {
     try {
       await startOrderWorkflow(deps.temporal, {
@@ -346,6 +349,8 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
       const beat = long ? setInterval(() => heartbeat(progress.snapshot()), DISPATCH_HEARTBEAT_MS) : undefined;
       const pacer = long ? new BurstPacer(forms.length - progress.start, formsInOtherParts, pace) : undefined;
       const eager = !long && forms.length <= EAGER_START_MAX_FORMS;
+      // Read once for the page: each order's first read decides with them, without loading them.
+      const rules = policy ? undefined : orderRulesOf(await deps.policy(account));
       try {
         // The parts this process dispatches side by side share its starts in flight: more at
         // once only queue at the server.
@@ -355,6 +360,7 @@ export function createPollerActivities(deps: ActivityDeps): PollerActivities {
             const outcome = await dispatchOne(account, event.checkoutFormId as string, signal, policy, orderTiming, {
               startDelayMs: pacer?.delayFor(index),
               eager,
+              rules,
             });
             if (long) pace.noteStarted();
             progress.finished(progress.start + index, outcome);

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { OrderFacts } from '../domain/order-facts';
-import type { ImportPolicy, OrderStatus } from '../domain/types';
+import type { ImportPolicy, OrderRules, OrderStatus } from '../domain/types';
 
 export const TASK_QUEUE = 'allegro-optima';
 
@@ -85,11 +85,14 @@ export function pollerStartOptions(account: string, taskQueue: string) {
 /**
  * The order journey new orders start on (ImportOrderInput.journey). Versioned in the input, not
  * by patches: every patch makes the SDK write a search attribute, a visibility write per order.
+ * - 3 (2026-11-29): the first read decides with the rules the dispatch started it with
+ *   (`rules`), not a local activity of its own; matchProducts and matchContractor are tried
+ *   locally at the same time (workflows/import-order.ts).
  * - 2 (2026-11-28): matchProducts, matchContractor and createDocument run locally first
  *   (workflows/order-steps.ts); none of the journey's patches is recorded.
  * - absent: started before; its patches (lean-journey, find-existing-local) tell its way.
  */
-export const ORDER_JOURNEY = 2;
+export const ORDER_JOURNEY = 3;
 
 /**
  * An order workflow carries a reference (account, form id), not the settings: its activities
@@ -110,6 +113,12 @@ export interface ImportOrderInput {
    * were read by reference carry them (their histories replay), and tests pin their rules.
    */
   policy?: ImportPolicy;
+  /**
+   * The settings' rules when the dispatch started it (journey 3): its first read decides with
+   * these instead of loading them, a round trip before its first step. Later reads load the
+   * rules in force then. Not carried across continue-as-new.
+   */
+  rules?: OrderRules;
   /** Timers of the journey; defaults in workflows/import-order.ts (tests shorten them). */
   timing?: OrderTiming;
   /** Carried across continue-as-new of a long wait (licence or import stage). */

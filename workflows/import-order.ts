@@ -26,7 +26,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CheckoutForm } from '../domain/allegro';
 import { ERROR_TYPES } from '../domain/errors';
 import { orderFacts } from '../domain/order-facts';
-import type { DocumentRef, OrderStatus } from '../domain/types';
+import type { DocumentRef, OrderRules, OrderStatus } from '../domain/types';
 import type { OrderRef } from '../activities/types';
 import {
   orderEventSignal,
@@ -49,6 +49,8 @@ import {
   fetchOrder,
   findExistingDocument,
   findExistingDocumentLocally,
+  beginMatchContractor,
+  beginMatchProducts,
   matchContractor,
   matchContractorLocallyFirst,
   matchProducts,
@@ -111,6 +113,10 @@ export class OrderJourney {
   private readonly lean: boolean;
   /** Journey 2: matchProducts runs locally first too. */
   private readonly productsLocally: boolean;
+  /** Journey 3: products and contractor are tried locally at the same time. */
+  private readonly matchTogether: boolean;
+  /** Journey 3: the dispatch's rules, for the first read only. */
+  private rulesFromStart: OrderRules | undefined;
 
   constructor(
     private readonly input: ImportOrderInput | CancelImportedOrderInput,
@@ -159,6 +165,8 @@ export class OrderJourney {
     const journey = 'journey' in input ? input.journey : undefined;
     this.lean = journey !== undefined || patched('lean-journey');
     this.productsLocally = journey !== undefined && journey >= 2;
+    this.matchTogether = journey !== undefined && journey >= 3;
+    this.rulesFromStart = journey !== undefined && journey >= 3 && 'rules' in input ? input.rules : undefined;
     const given = workflowInfo().typedSearchAttributes;
     const alreadySet =
       given.get(ORDER_ID) === input.checkoutFormId &&
@@ -198,20 +206,7 @@ export class OrderJourney {
       return this.imported(existing.document, reason, form);
     }
 
-    const lines = await this.step('matchProducts', () =>
-      (this.productsLocally ? matchProductsLocallyFirst : matchProducts)({
-        account: this.ref.account,
-        order: form,
-        ...this.rules.forActivity(),
-      }),
-    );
-    const buyer = await this.step('matchContractor', () =>
-      (this.lean ? matchContractorLocallyFirst : matchContractor)({
-        account: this.ref.account,
-        order: form,
-        ...this.rules.forActivity(),
-      }),
-    );
+    const { lines, buyer } = await this.matchLinesAndBuyer(form);
     const document = await this.step('createDocument', () =>
       (this.lean ? createDocumentLocallyFirst : createDocument)({
         account: this.ref.account,
@@ -225,6 +220,33 @@ export class OrderJourney {
     this.document = document;
     await this.recordLinks(document.id, buyer.linkKey);
     return this.imported(document, undefined, form);
+  }
+
+  /**
+   * The lines' product cards and the buyer's contractor. Journey 3 starts both local attempts at
+   * once (one round trip to the worker instead of two); each then goes on as its own step, as
+   * locally first does: a licence wait, a person's retry, the regular activity. Older journeys
+   * run them one after the other.
+   */
+  private async matchLinesAndBuyer(form: CheckoutForm) {
+    // Built at each call: a retry after a person's fix carries the rules in force then.
+    const input = () => ({ account: this.ref.account, order: form, ...this.rules.forActivity() });
+    if (this.matchTogether) {
+      this.throwIfInterrupted();
+      const products = beginMatchProducts(input);
+      const contractor = beginMatchContractor(input);
+      return {
+        lines: await this.step('matchProducts', products),
+        buyer: await this.step('matchContractor', contractor),
+      };
+    }
+    const lines = await this.step('matchProducts', () =>
+      (this.productsLocally ? matchProductsLocallyFirst : matchProducts)(input()),
+    );
+    const buyer = await this.step('matchContractor', () =>
+      (this.lean ? matchContractorLocallyFirst : matchContractor)(input()),
+    );
+    return { lines, buyer };
   }
 
   /** Confirms the links; marks the order PROCESSING when the rules in force ask for it. */
@@ -283,7 +305,9 @@ export class OrderJourney {
     this.eventsSinceRead = 0;
     this.cancelHint = false;
     this.supersedeHint = false;
-    this.rules.refresh();
+    if (this.rulesFromStart) this.rules.use(this.rulesFromStart);
+    else this.rules.refresh();
+    this.rulesFromStart = undefined;
     await this.rules.current();
     try {
       return await this.step('fetch', () => fetchOrder(this.ref), { interruptible: false });
@@ -414,7 +438,7 @@ export class OrderJourney {
     // Hints that just arrived are handled by this run: a new run would not know them.
     if (!this.options.continueAsNew || this.interruptPending() || this.eventsSinceRead > 0) return;
     if (this.waits < this.waitsBeforeContinueAsNew && !workflowInfo().continueAsNewSuggested) return;
-    const { policy: _carried, event: _handled, ...reference } = this.input as ImportOrderInput;
+    const { policy: _carried, event: _handled, rules: _dispatched, ...reference } = this.input as ImportOrderInput;
     await continueAsNew<typeof importOrder>({
       ...reference,
       ...this.rules.forActivity(),

@@ -39,6 +39,11 @@ export class JourneyRules {
     return this.loaded;
   }
 
+  /** Rules read from the settings a moment ago (the dispatch's, journey 3): no need to load them. */
+  use(rules: OrderRules): void {
+    this.loaded = rules;
+  }
+
   /** The next decision reads the settings again (at each read of the order, after a retry). */
   refresh(): void {
     this.loaded = undefined;

@@ -164,18 +164,53 @@ async function locallyFirst<T>(local: () => Promise<T>, regular: () => Promise<T
 
 /**
  * Products from Optima alone (offers already linked to a card, most orders of a running shop):
- * an offer that must be read from Allegro sends the step to the Allegro queue at once, so every
- * Allegro call keeps to that queue's shared rate.
+ * an offer that must be read from Allegro fails the local attempt at once, and the step goes on
+ * as the regular activity on the Allegro queue, so every Allegro call keeps to that queue's
+ * shared rate.
  */
+const matchProductsLocally: OrderActivities['matchProducts'] = (input) =>
+  optimaLocally.matchProducts({ ...input, withoutAllegro: true });
+
+const { matchContractor: matchContractorLocally } = optimaLocally;
+
+/**
+ * A step whose local attempt starts now, so that journey 3 can start two side by side: its first
+ * call goes on from that attempt as locallyFirst does; a call after a wait (licence, a person)
+ * starts over, locally first.
+ */
+function begunLocally<T>(local: () => Promise<T>, regular: () => Promise<T>): () => Promise<T> {
+  let begun: Promise<T> | undefined = local();
+  // Awaited by the first call; until then its failure must not count as unhandled.
+  begun.catch(() => undefined);
+  return () => {
+    const attempt = begun ?? local();
+    begun = undefined;
+    return locallyFirst(() => attempt, regular);
+  };
+}
+
+/** `input` is read at each call: a retry after a person's fix carries the rules in force then. */
+export const beginMatchProducts = (input: () => Parameters<OrderActivities['matchProducts']>[0]) =>
+  begunLocally(
+    () => matchProductsLocally(input()),
+    () => matchProducts(input()),
+  );
+
+export const beginMatchContractor = (input: () => Parameters<OrderActivities['matchContractor']>[0]) =>
+  begunLocally(
+    () => matchContractorLocally(input()),
+    () => matchContractor(input()),
+  );
+
 export const matchProductsLocallyFirst: OrderActivities['matchProducts'] = (input) =>
   locallyFirst(
-    () => optimaLocally.matchProducts({ ...input, withoutAllegro: true }),
+    () => matchProductsLocally(input),
     () => matchProducts(input),
   );
 
 export const matchContractorLocallyFirst: OrderActivities['matchContractor'] = (input) =>
   locallyFirst(
-    () => optimaLocally.matchContractor(input),
+    () => matchContractorLocally(input),
     () => matchContractor(input),
   );
 

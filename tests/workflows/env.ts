@@ -64,6 +64,8 @@ export interface TestEnv {
   failAfter(name: keyof Activities, times: number): void;
   /** Calls of each activity so far (all attempts). */
   calls: Map<string, number>;
+  /** Runs (and awaits) `hook` at the start of every call of activity `name`; undefined removes it. */
+  beforeCall(name: keyof Activities, hook: (() => Promise<void> | void) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -171,11 +173,13 @@ export async function startEnv(options: { seed?: number; settingsFile?: string }
 
   const pendingFailures = new Map<string, number>();
   const calls = new Map<string, number>();
+  const hooks = new Map<string, () => Promise<void> | void>();
   const activities = Object.fromEntries(
     Object.entries(real).map(([name, activity]) => [
       name,
       async (...args: unknown[]) => {
         calls.set(name, (calls.get(name) ?? 0) + 1);
+        await hooks.get(name)?.();
         const result: unknown = await (activity as (...a: unknown[]) => Promise<unknown>)(...args);
         const left = pendingFailures.get(name) ?? 0;
         if (left > 0) {
@@ -205,6 +209,7 @@ export async function startEnv(options: { seed?: number; settingsFile?: string }
     worker,
     policy: testPolicy(),
     failAfter: (name, times) => pendingFailures.set(name, times),
+    beforeCall: (name, hook) => (hook ? hooks.set(name, hook) : hooks.delete(name)),
     calls,
     async close() {
       await worker.shutdown();

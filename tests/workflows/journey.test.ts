@@ -1,0 +1,131 @@
+/**
+ * Order journey 3 (ORDER_JOURNEY in workflows/definitions.ts): the first read of a dispatched
+ * order decides with the rules its dispatch read, and products and contractor are matched in
+ * Optima side by side. Each a round trip less before the document.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { orderRulesOf, versioned } from '../../activities/policy';
+import { DEMO_SETTINGS } from '../../dev/demo-settings';
+import { orderEventSignal, orderWorkflowId, type ImportOrderInput } from '../../workflows/definitions';
+import {
+  documentsOf,
+  eventually,
+  progressWhen,
+  replayRunsOfThisFile,
+  startEnv,
+  startOrder,
+  startPoller,
+  statusWhen,
+  type TestEnv,
+} from './env';
+
+let env: TestEnv | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await env?.close();
+  env = undefined;
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** Local activities a run recorded (completed or not), in order, by the markers of the SDK's core (plain JSON). */
+async function localActivities(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<string[]> {
+  const events = ((await handle.fetchHistory()).events ?? []) as {
+    markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: Uint8Array }[] }> };
+  }[];
+  return events.flatMap((event) => {
+    const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
+  });
+}
+
+describe('order journey 3', () => {
+  test('a dispatched order decides its first read with the rules its dispatch read: no loadOrderRules of its own; one started without them loads them', async () => {
+    const opened = await startEnv();
+    env = opened;
+    // The poller reads the settings by reference, as `allegro-optima poller start` runs it.
+    const poller = await startPoller(opened, { policy: undefined });
+    await statusWhen(poller, (s) => s.lastImportAt !== null, 'the first run');
+    const dispatchedId = opened.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const dispatched = opened.client.workflow.getHandle(orderWorkflowId(opened.account, dispatchedId));
+    expect(await eventually(() => dispatched.result(), 'the dispatched order')).toMatchObject({ status: 'Imported' });
+    await poller.terminate('test done');
+    expect(await localActivities(dispatched)).not.toContain('loadOrderRules');
+
+    const startedId = opened.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
+    const started = await startOrder(opened, startedId, { policy: undefined });
+    expect(await started.result()).toMatchObject({ status: 'Imported' });
+    expect((await localActivities(started)).slice(0, 1)).toEqual(['loadOrderRules']);
+    expect(documentsOf(opened, [dispatchedId, startedId])).toHaveLength(2);
+  });
+
+  test("the first read follows the start's rules; the next read loads the settings in force", async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-journey-'));
+    const settingsFile = path.join(dir, 'settings.yaml');
+    // The settings import from FILLED_IN; the rules the order starts with say READY_FOR_PROCESSING.
+    fs.writeFileSync(
+      settingsFile,
+      stringify({ ...DEMO_SETTINGS, import: { ...DEMO_SETTINGS.import, stage: 'FILLED_IN' } }),
+    );
+    const opened = await startEnv({ settingsFile });
+    env = opened;
+    const orderId = opened.simulator.admin.addOrder({ status: 'FILLED_IN' });
+    const input: Partial<ImportOrderInput> = {
+      policy: undefined,
+      rules: orderRulesOf(versioned({ ...opened.policy, stage: 'READY_FOR_PROCESSING' })),
+    };
+    const handle = await startOrder(opened, orderId, input);
+    const waiting = await progressWhen(handle, (p) => p.status === 'Waiting', 'the first read to wait');
+    expect(waiting.reason).toBe('the order is FILLED_IN; imported from READY_FOR_PROCESSING');
+
+    // Any event wakes it: this read loads the settings, which import FILLED_IN orders.
+    await handle.signal(orderEventSignal, { eventId: 'e2', type: 'BOUGHT', occurredAt: new Date().toISOString() });
+    expect(await handle.result()).toMatchObject({ status: 'Imported' });
+    expect(await localActivities(handle)).toContain('loadOrderRules');
+    expect(documentsOf(opened, [orderId])).toHaveLength(1);
+  });
+
+  test('products and contractor are matched side by side: matchContractor is asked while matchProducts still runs', async () => {
+    const opened = await startEnv();
+    env = opened;
+    // An offer linked to a card by the first order: the second matches its products locally.
+    const first = opened.simulator.admin.addOrder({
+      status: 'READY_FOR_PROCESSING',
+      lines: [{ offerId: '17000000002' }],
+    });
+    await (await startOrder(opened, first)).result();
+    const secondId = opened.simulator.admin.addOrder({
+      status: 'READY_FOR_PROCESSING',
+      lines: [{ offerId: '17000000002' }],
+    });
+    let contractorAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (contractorAsked = resolve));
+    let productsWaitedAlone = false;
+    opened.beforeCall('matchContractor', () => contractorAsked());
+    // This order's products hold on until the contractor is asked, or give up after 3 s (one after the other).
+    opened.beforeCall('matchProducts', async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const alone = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 3000)));
+      productsWaitedAlone ||= await Promise.race([asked.then(() => false), alone]);
+      clearTimeout(timer);
+    });
+    const second = await startOrder(opened, secondId);
+    expect(await second.result()).toMatchObject({ status: 'Imported' });
+    expect(productsWaitedAlone).toBe(false);
+    expect(await localActivities(second)).toEqual(
+      expect.arrayContaining(['findExistingDocument', 'matchProducts', 'matchContractor', 'createDocument']),
+    );
+    expect(documentsOf(opened, [first, secondId])).toHaveLength(2);
+  });
+});
+
+describe('determinism', () => {
+  test('every run this file made replays against the current workflow code', async () => {
+    const { replayed, failures } = await replayRunsOfThisFile();
+    expect(failures).toEqual([]);
+    expect(replayed).toBeGreaterThanOrEqual(4);
+  });
+});
