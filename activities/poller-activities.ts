@@ -64,7 +64,9 @@ interface BackfillProgress {
  * A page with this few new orders (a trickle, not a burst) starts them eagerly: each one's
  * first workflow task comes back in its start's answer, to a worker of this process, instead of
  * through matching (~40 ms in the steady state). A burst goes through matching, spread over
- * every worker: started eagerly, a burst's tasks all land beside its dispatch.
+ * every worker: started eagerly, a burst's tasks all land beside its dispatch. Their first read
+ * of the form is eager too (ImportOrderInput.eagerFirstRead): at most this many Allegro reads a
+ * poll outside the Allegro queue's rate.
  */
 export const EAGER_START_MAX_FORMS = 10;
 
@@ -90,7 +92,7 @@ export async function startOrderWorkflow(
     taskQueue: string;
     /** A burst's pacing (burst-pacing.ts): the first task of a new workflow waits this long. */
     startDelayMs?: number;
-    /** Ask for an eager start (EAGER_START_MAX_FORMS). */
+    /** Ask for an eager start and an eager first read (EAGER_START_MAX_FORMS). */
     eager?: boolean;
   },
 ): Promise<void> {
@@ -107,6 +109,7 @@ export async function startOrderWorkflow(
           journey: ORDER_JOURNEY,
           event,
           ...(policy ? { policy } : rules ? { rules } : {}),
+          ...(eager ? { eagerFirstRead: true } : {}),
           ...(timing ? { timing } : {}),
         },
       ],

@@ -86,8 +86,9 @@ export function pollerStartOptions(account: string, taskQueue: string) {
  * The order journey new orders start on (ImportOrderInput.journey). Versioned in the input, not
  * by patches: every patch makes the SDK write a search attribute, a visibility write per order.
  * - 3 (2026-11-29): the first read decides with the rules the dispatch started it with
- *   (`rules`), not a local activity of its own; matchProducts and matchContractor are tried
- *   locally at the same time (workflows/import-order.ts).
+ *   (`rules`), not a local activity of its own, and runs eagerly when the dispatch asks
+ *   (`eagerFirstRead`); the local attempts of matchProducts and matchContractor start beside
+ *   the merged-payment lookup (workflows/import-order.ts).
  * - 2 (2026-11-28): matchProducts, matchContractor and createDocument run locally first
  *   (workflows/order-steps.ts); none of the journey's patches is recorded.
  * - absent: started before; its patches (lean-journey, find-existing-local) tell its way.
@@ -119,6 +120,12 @@ export interface ImportOrderInput {
    * rules in force then. Not carried across continue-as-new.
    */
   rules?: OrderRules;
+  /**
+   * Dispatched from a short page (journey 3): its first read runs on its own task queue, handed
+   * back with the workflow task's reply (workflows/order-steps.ts, fetchOrderEagerly). Not
+   * carried across continue-as-new.
+   */
+  eagerFirstRead?: boolean;
   /** Timers of the journey; defaults in workflows/import-order.ts (tests shorten them). */
   timing?: OrderTiming;
   /** Carried across continue-as-new of a long wait (licence or import stage). */

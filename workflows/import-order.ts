@@ -47,6 +47,7 @@ import {
   createDocumentLocallyFirst,
   failureOf,
   fetchOrder,
+  fetchOrderEagerly,
   findExistingDocument,
   findExistingDocumentLocally,
   beginMatchContractor,
@@ -88,6 +89,12 @@ type StepName =
 
 class JourneyInterrupted extends Error {}
 
+/** Journey 3's matching, begun: each step's call goes on from its local attempt (order-steps.ts). */
+interface Matching {
+  products: ReturnType<typeof beginMatchProducts>;
+  contractor: ReturnType<typeof beginMatchContractor>;
+}
+
 type AtStage = { kind: 'ready'; order: CheckoutForm } | { kind: 'ended'; result: ImportOrderResult };
 
 /** Also drives the short workflows after an import (workflows/after-import.ts). */
@@ -117,6 +124,10 @@ export class OrderJourney {
   private readonly matchTogether: boolean;
   /** Journey 3: the dispatch's rules, for the first read only. */
   private rulesFromStart: OrderRules | undefined;
+  /** Journey 3: the first read on the order's own queue (ImportOrderInput.eagerFirstRead). */
+  private eagerRead: boolean;
+  /** Waits for a licence or a person so far: matching begun before one is not used after it. */
+  private pauses = 0;
 
   constructor(
     private readonly input: ImportOrderInput | CancelImportedOrderInput,
@@ -167,6 +178,7 @@ export class OrderJourney {
     this.productsLocally = journey !== undefined && journey >= 2;
     this.matchTogether = journey !== undefined && journey >= 3;
     this.rulesFromStart = journey !== undefined && journey >= 3 && 'rules' in input ? input.rules : undefined;
+    this.eagerRead = journey !== undefined && journey >= 3 && 'eagerFirstRead' in input && !!input.eagerFirstRead;
     const given = workflowInfo().typedSearchAttributes;
     const alreadySet =
       given.get(ORDER_ID) === input.checkoutFormId &&
@@ -186,6 +198,10 @@ export class OrderJourney {
     const atStage = await this.readAtImportStage();
     if (atStage.kind === 'ended') return atStage.result;
     const form = atStage.order;
+    // Journey 3: the lines' and the buyer's local matching start beside the merged-payment lookup.
+    // A merged payment's buyer and offers are those of the document it joins: found, not created.
+    const pausesBefore = this.pauses;
+    const begun = this.matchTogether ? this.beginMatching(form) : undefined;
 
     // Merged payment: a new form carries the line ids of an order that already has a document.
     // Orders recorded before the lookup became local replay it as an activity.
@@ -206,7 +222,8 @@ export class OrderJourney {
       return this.imported(existing.document, reason, form);
     }
 
-    const { lines, buyer } = await this.matchLinesAndBuyer(form);
+    // Begun before a wait for a licence or a person: matched again, with what holds now.
+    const { lines, buyer } = await this.matchLinesAndBuyer(form, this.pauses === pausesBefore ? begun : undefined);
     const document = await this.step('createDocument', () =>
       (this.lean ? createDocumentLocallyFirst : createDocument)({
         account: this.ref.account,
@@ -222,24 +239,29 @@ export class OrderJourney {
     return this.imported(document, undefined, form);
   }
 
+  /** Starts the local attempts of matchProducts and matchContractor side by side (journey 3). */
+  private beginMatching(form: CheckoutForm): Matching {
+    // Built at each call: a retry after a person's fix carries the rules in force then.
+    const input = () => ({ account: this.ref.account, order: form, ...this.rules.forActivity() });
+    return { products: beginMatchProducts(input), contractor: beginMatchContractor(input) };
+  }
+
   /**
-   * The lines' product cards and the buyer's contractor. Journey 3 starts both local attempts at
-   * once (one round trip to the worker instead of two); each then goes on as its own step, as
+   * The lines' product cards and the buyer's contractor. Journey 3 goes on from local attempts
+   * started side by side (one round trip to the worker instead of two), each as its own step, as
    * locally first does: a licence wait, a person's retry, the regular activity. Older journeys
    * run them one after the other.
    */
-  private async matchLinesAndBuyer(form: CheckoutForm) {
-    // Built at each call: a retry after a person's fix carries the rules in force then.
-    const input = () => ({ account: this.ref.account, order: form, ...this.rules.forActivity() });
+  private async matchLinesAndBuyer(form: CheckoutForm, begun: Matching | undefined) {
     if (this.matchTogether) {
       this.throwIfInterrupted();
-      const products = beginMatchProducts(input);
-      const contractor = beginMatchContractor(input);
+      const { products, contractor } = begun ?? this.beginMatching(form);
       return {
         lines: await this.step('matchProducts', products),
         buyer: await this.step('matchContractor', contractor),
       };
     }
+    const input = () => ({ account: this.ref.account, order: form, ...this.rules.forActivity() });
     const lines = await this.step('matchProducts', () =>
       (this.productsLocally ? matchProductsLocallyFirst : matchProducts)(input()),
     );
@@ -310,7 +332,9 @@ export class OrderJourney {
     this.rulesFromStart = undefined;
     await this.rules.current();
     try {
-      return await this.step('fetch', () => fetchOrder(this.ref), { interruptible: false });
+      const fetch = this.eagerRead ? fetchOrderEagerly : fetchOrder;
+      this.eagerRead = false;
+      return await this.step('fetch', () => fetch(this.ref), { interruptible: false });
     } catch (error) {
       if (failureOf(error)?.type === ERROR_TYPES.orderGone) return 'gone';
       throw error;
@@ -389,6 +413,7 @@ export class OrderJourney {
   }
 
   private async waitForLicence(message: string): Promise<void> {
+    this.pauses++;
     const now = Date.now();
     this.licenceWaitSince ??= now;
     this.licenceAttempts++;
@@ -410,6 +435,7 @@ export class OrderJourney {
   }
 
   private async waitForPerson(reason: string): Promise<void> {
+    this.pauses++;
     this.retryRequested = false;
     this.setStatus('NeedsAttention', reason);
     await condition(() => this.retryRequested || this.interruptPending());
@@ -438,7 +464,13 @@ export class OrderJourney {
     // Hints that just arrived are handled by this run: a new run would not know them.
     if (!this.options.continueAsNew || this.interruptPending() || this.eventsSinceRead > 0) return;
     if (this.waits < this.waitsBeforeContinueAsNew && !workflowInfo().continueAsNewSuggested) return;
-    const { policy: _carried, event: _handled, rules: _dispatched, ...reference } = this.input as ImportOrderInput;
+    const {
+      policy: _carried,
+      event: _handled,
+      rules: _dispatched,
+      eagerFirstRead: _read,
+      ...reference
+    } = this.input as ImportOrderInput;
     await continueAsNew<typeof importOrder>({
       ...reference,
       ...this.rules.forActivity(),

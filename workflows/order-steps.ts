@@ -35,17 +35,28 @@ function onAllegroQueue(options: ActivityOptions): OrderActivities {
 }
 
 /** Allegro read: a 429 block lasts a minute, so the backoff grows to a few minutes. */
-export const fetchOrder: OrderActivities['fetchOrder'] = (input) =>
-  onAllegroQueue({
-    startToCloseTimeout: '1 minute',
-    heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: {
-      initialInterval: '2 seconds',
-      backoffCoefficient: 2,
-      maximumInterval: '5 minutes',
-      nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-    },
-  }).fetchOrder(input);
+const FETCH_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+};
+
+export const fetchOrder: OrderActivities['fetchOrder'] = (input) => onAllegroQueue(FETCH_OPTIONS).fetchOrder(input);
+
+/**
+ * The first read of an order the poller dispatched from a short page (ImportOrderInput.eagerFirstRead):
+ * on the order's own task queue, so that the server hands it back in the workflow task's reply
+ * (eager activity execution) instead of through matching. It runs outside the Allegro queue's
+ * shared rate; a short page holds at most EAGER_START_MAX_FORMS orders, so a poll adds at most
+ * that many reads, and only while the poller is not working through a burst.
+ */
+export const fetchOrderEagerly: OrderActivities['fetchOrder'] = (input) =>
+  proxyActivities<OrderActivities>(FETCH_OPTIONS).fetchOrder(input);
 
 /** Reads offers from Allegro (EAN) and looks up or creates product cards in Optima, per line. */
 export const matchProducts: OrderActivities['matchProducts'] = (input) =>

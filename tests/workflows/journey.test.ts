@@ -9,7 +9,12 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { orderRulesOf, versioned } from '../../activities/policy';
 import { DEMO_SETTINGS } from '../../dev/demo-settings';
-import { orderEventSignal, orderWorkflowId, type ImportOrderInput } from '../../workflows/definitions';
+import {
+  allegroTaskQueue,
+  orderEventSignal,
+  orderWorkflowId,
+  type ImportOrderInput,
+} from '../../workflows/definitions';
 import {
   documentsOf,
   eventually,
@@ -42,6 +47,16 @@ async function localActivities(handle: { fetchHistory(): Promise<{ events?: unkn
   });
 }
 
+/** The task queue of each fetchOrder the run scheduled. */
+async function fetchQueues(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<string[]> {
+  const events = ((await handle.fetchHistory()).events ?? []) as {
+    activityTaskScheduledEventAttributes?: { activityType?: { name?: string }; taskQueue?: { name?: string } };
+  }[];
+  return events.flatMap(({ activityTaskScheduledEventAttributes: scheduled }) =>
+    scheduled?.activityType?.name === 'fetchOrder' ? [scheduled.taskQueue?.name ?? '?'] : [],
+  );
+}
+
 describe('order journey 3', () => {
   test('a dispatched order decides its first read with the rules its dispatch read: no loadOrderRules of its own; one started without them loads them', async () => {
     const opened = await startEnv();
@@ -54,11 +69,14 @@ describe('order journey 3', () => {
     expect(await eventually(() => dispatched.result(), 'the dispatched order')).toMatchObject({ status: 'Imported' });
     await poller.terminate('test done');
     expect(await localActivities(dispatched)).not.toContain('loadOrderRules');
+    // From a short page: its first read ran on its own queue (eagerly), not through the Allegro queue.
+    expect(await fetchQueues(dispatched)).toEqual([opened.taskQueue]);
 
     const startedId = opened.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     const started = await startOrder(opened, startedId, { policy: undefined });
     expect(await started.result()).toMatchObject({ status: 'Imported' });
     expect((await localActivities(started)).slice(0, 1)).toEqual(['loadOrderRules']);
+    expect(await fetchQueues(started)).toEqual([allegroTaskQueue(opened.taskQueue)]);
     expect(documentsOf(opened, [dispatchedId, startedId])).toHaveLength(2);
   });
 
@@ -88,7 +106,7 @@ describe('order journey 3', () => {
     expect(documentsOf(opened, [orderId])).toHaveLength(1);
   });
 
-  test('products and contractor are matched side by side: matchContractor is asked while matchProducts still runs', async () => {
+  test('the merged-payment lookup, products and contractor run side by side: matchContractor is asked while the other two still run', async () => {
     const opened = await startEnv();
     env = opened;
     // An offer linked to a card by the first order: the second matches its products locally.
@@ -103,18 +121,21 @@ describe('order journey 3', () => {
     });
     let contractorAsked!: () => void;
     const asked = new Promise<void>((resolve) => (contractorAsked = resolve));
-    let productsWaitedAlone = false;
+    const waitedAlone: string[] = [];
     opened.beforeCall('matchContractor', () => contractorAsked());
-    // This order's products hold on until the contractor is asked, or give up after 3 s (one after the other).
-    opened.beforeCall('matchProducts', async () => {
+    // This order's merged-payment lookup and products hold on until the contractor is asked, or
+    // give up after 3 s (one after the other).
+    const holdOn = (name: 'findExistingDocument' | 'matchProducts') => async () => {
       let timer: NodeJS.Timeout | undefined;
       const alone = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 3000)));
-      productsWaitedAlone ||= await Promise.race([asked.then(() => false), alone]);
+      if (await Promise.race([asked.then(() => false), alone])) waitedAlone.push(name);
       clearTimeout(timer);
-    });
+    };
+    opened.beforeCall('findExistingDocument', holdOn('findExistingDocument'));
+    opened.beforeCall('matchProducts', holdOn('matchProducts'));
     const second = await startOrder(opened, secondId);
     expect(await second.result()).toMatchObject({ status: 'Imported' });
-    expect(productsWaitedAlone).toBe(false);
+    expect(waitedAlone).toEqual([]);
     expect(await localActivities(second)).toEqual(
       expect.arrayContaining(['findExistingDocument', 'matchProducts', 'matchContractor', 'createDocument']),
     );
