@@ -10,13 +10,14 @@
  * a second document or contractor. What needs a person stops visibly (status NeedsAttention
  * with the reason) until a `retry` signal; a busy Optima licence is waited for, for days.
  * It carries no settings: activities read the policy in force, and the rules its own decisions
- * need come from the loadOrderRules local activity, so a fixed mapping reaches it on `retry`.
+ * need come from the loadOrderRules local activity (the first read: from its dispatch), so a
+ * fixed mapping reaches it on `retry`. How it runs its steps depends on its journey version
+ * (journey-version.ts).
  */
 import {
   condition,
   continueAsNew,
   log,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -26,7 +27,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CheckoutForm } from '../domain/allegro';
 import { ERROR_TYPES } from '../domain/errors';
 import { orderFacts } from '../domain/order-facts';
-import type { DocumentRef, OrderRules, OrderStatus } from '../domain/types';
+import type { DocumentRef, OrderStatus } from '../domain/types';
 import type { OrderRef } from '../activities/types';
 import {
   orderEventSignal,
@@ -41,23 +42,8 @@ import {
 } from './definitions';
 import { ACCOUNT, DOCUMENT_NUMBER, ORDER_ID, ORDER_STATUS } from './search-attributes';
 import { JourneyRules, stageReached } from './order-rules';
-import {
-  cancelDocument,
-  createDocument,
-  createDocumentLocallyFirst,
-  failureOf,
-  fetchOrder,
-  fetchOrderEagerly,
-  findExistingDocument,
-  findExistingDocumentLocally,
-  beginMatchContractor,
-  beginMatchProducts,
-  matchContractor,
-  matchContractorLocallyFirst,
-  matchProducts,
-  matchProductsLocallyFirst,
-  recordLink,
-} from './order-steps';
+import { JourneyVersion } from './journey-version';
+import { cancelDocument, failureOf, recordLink } from './order-steps';
 
 const DEFAULT_WAITING_RECHECK_SECONDS = 6 * 60 * 60;
 const DEFAULT_LICENCE_GIVE_UP_SECONDS = 7 * 24 * 60 * 60;
@@ -89,12 +75,6 @@ type StepName =
 
 class JourneyInterrupted extends Error {}
 
-/** Journey 3's matching, begun: each step's call goes on from its local attempt (order-steps.ts). */
-interface Matching {
-  products: ReturnType<typeof beginMatchProducts>;
-  contractor: ReturnType<typeof beginMatchContractor>;
-}
-
 type AtStage = { kind: 'ready'; order: CheckoutForm } | { kind: 'ended'; result: ImportOrderResult };
 
 /** Also drives the short workflows after an import (workflows/after-import.ts). */
@@ -116,16 +96,8 @@ export class OrderJourney {
   private supersedeHint = false;
   private retryRequested = false;
   private document: DocumentRef | undefined;
-  /** The patch 'lean-journey', or journey 2 (see the constructor). */
-  private readonly lean: boolean;
-  /** Journey 2: matchProducts runs locally first too. */
-  private readonly productsLocally: boolean;
-  /** Journey 3: products and contractor are tried locally at the same time. */
-  private readonly matchTogether: boolean;
-  /** Journey 3: the dispatch's rules, for the first read only. */
-  private rulesFromStart: OrderRules | undefined;
-  /** Journey 3: the first read on the order's own queue (ImportOrderInput.eagerFirstRead). */
-  private eagerRead: boolean;
+  /** Which way this order runs its steps (its journey version, or its patches). */
+  private readonly version: JourneyVersion;
   /** Waits for a licence or a person so far: matching begun before one is not used after it. */
   private pauses = 0;
 
@@ -165,26 +137,14 @@ export class OrderJourney {
       this.supersededBy = byCheckoutFormId;
       this.supersedeHint = true;
     });
-    /*
-     * One patch for the changes of 2026-11-28, each a task or a visibility write less per order
-     * (every patch costs a search-attribute write of its own, so they share one): matchContractor
-     * and createDocument run locally first; the search attributes the dispatch starts an order
-     * with (activities/order-start.ts) are not written again; the document number and the final
-     * status are written together. Orders recorded before replay the old way. An order started
-     * on a journey version (ORDER_JOURNEY, in its input) has them without the patch's write.
-     */
-    const journey = 'journey' in input ? input.journey : undefined;
-    this.lean = journey !== undefined || patched('lean-journey');
-    this.productsLocally = journey !== undefined && journey >= 2;
-    this.matchTogether = journey !== undefined && journey >= 3;
-    this.rulesFromStart = journey !== undefined && journey >= 3 && 'rules' in input ? input.rules : undefined;
-    this.eagerRead = journey !== undefined && journey >= 3 && 'eagerFirstRead' in input && !!input.eagerFirstRead;
+    // Orders recorded before the journey versions replay their patch's marker here.
+    this.version = new JourneyVersion(input);
     const given = workflowInfo().typedSearchAttributes;
     const alreadySet =
       given.get(ORDER_ID) === input.checkoutFormId &&
       given.get(ACCOUNT) === input.account &&
       given.get(ORDER_STATUS) === this.progress.status;
-    if (!this.lean || !alreadySet) {
+    if (!this.version.lean || !alreadySet) {
       upsertSearchAttributes([
         { key: ORDER_ID, value: input.checkoutFormId },
         { key: ACCOUNT, value: input.account },
@@ -198,14 +158,15 @@ export class OrderJourney {
     const atStage = await this.readAtImportStage();
     if (atStage.kind === 'ended') return atStage.result;
     const form = atStage.order;
-    // Journey 3: the lines' and the buyer's local matching start beside the merged-payment lookup.
-    // A merged payment's buyer and offers are those of the document it joins: found, not created.
+    // Built at each call: a retry after a person's fix carries the rules in force then.
+    const matchInput = () => ({ account: this.ref.account, order: form, ...this.rules.forActivity() });
+    // Journey 3 starts the matching here, beside the merged-payment lookup; a merged payment's
+    // buyer and offers are those of the document it joins: found, not created.
     const pausesBefore = this.pauses;
-    const begun = this.matchTogether ? this.beginMatching(form) : undefined;
+    const begun = this.version.matching(matchInput);
 
     // Merged payment: a new form carries the line ids of an order that already has a document.
-    // Orders recorded before the lookup became local replay it as an activity.
-    const find = this.lean || patched('find-existing-local') ? findExistingDocumentLocally : findExistingDocument;
+    const find = this.version.findExisting();
     const existing = await this.step('findExistingDocument', () =>
       find({
         ...this.ref,
@@ -223,9 +184,11 @@ export class OrderJourney {
     }
 
     // Begun before a wait for a licence or a person: matched again, with what holds now.
-    const { lines, buyer } = await this.matchLinesAndBuyer(form, this.pauses === pausesBefore ? begun : undefined);
+    const { products, contractor } = this.pauses === pausesBefore ? begun : this.version.matching(matchInput);
+    const lines = await this.step('matchProducts', products);
+    const buyer = await this.step('matchContractor', contractor);
     const document = await this.step('createDocument', () =>
-      (this.lean ? createDocumentLocallyFirst : createDocument)({
+      this.version.createDocument()({
         account: this.ref.account,
         order: form,
         lines,
@@ -237,38 +200,6 @@ export class OrderJourney {
     this.document = document;
     await this.recordLinks(document.id, buyer.linkKey);
     return this.imported(document, undefined, form);
-  }
-
-  /** Starts the local attempts of matchProducts and matchContractor side by side (journey 3). */
-  private beginMatching(form: CheckoutForm): Matching {
-    // Built at each call: a retry after a person's fix carries the rules in force then.
-    const input = () => ({ account: this.ref.account, order: form, ...this.rules.forActivity() });
-    return { products: beginMatchProducts(input), contractor: beginMatchContractor(input) };
-  }
-
-  /**
-   * The lines' product cards and the buyer's contractor. Journey 3 goes on from local attempts
-   * started side by side (one round trip to the worker instead of two), each as its own step, as
-   * locally first does: a licence wait, a person's retry, the regular activity. Older journeys
-   * run them one after the other.
-   */
-  private async matchLinesAndBuyer(form: CheckoutForm, begun: Matching | undefined) {
-    if (this.matchTogether) {
-      this.throwIfInterrupted();
-      const { products, contractor } = begun ?? this.beginMatching(form);
-      return {
-        lines: await this.step('matchProducts', products),
-        buyer: await this.step('matchContractor', contractor),
-      };
-    }
-    const input = () => ({ account: this.ref.account, order: form, ...this.rules.forActivity() });
-    const lines = await this.step('matchProducts', () =>
-      (this.productsLocally ? matchProductsLocallyFirst : matchProducts)(input()),
-    );
-    const buyer = await this.step('matchContractor', () =>
-      (this.lean ? matchContractorLocallyFirst : matchContractor)(input()),
-    );
-    return { lines, buyer };
   }
 
   /** Confirms the links; marks the order PROCESSING when the rules in force ask for it. */
@@ -327,13 +258,12 @@ export class OrderJourney {
     this.eventsSinceRead = 0;
     this.cancelHint = false;
     this.supersedeHint = false;
-    if (this.rulesFromStart) this.rules.use(this.rulesFromStart);
+    const dispatched = this.version.takeStartRules();
+    if (dispatched) this.rules.use(dispatched);
     else this.rules.refresh();
-    this.rulesFromStart = undefined;
     await this.rules.current();
     try {
-      const fetch = this.eagerRead ? fetchOrderEagerly : fetchOrder;
-      this.eagerRead = false;
+      const fetch = this.version.takeFetch();
       return await this.step('fetch', () => fetch(this.ref), { interruptible: false });
     } catch (error) {
       if (failureOf(error)?.type === ERROR_TYPES.orderGone) return 'gone';
@@ -368,7 +298,7 @@ export class OrderJourney {
     // A cancel event that came during the last step: re-read, and cancel the document if confirmed.
     this.throwIfInterrupted();
     const made = form ? { ...(form.revision ? { revision: form.revision } : {}), facts: orderFacts(form) } : {};
-    if (this.lean && this.progress.documentNumber !== document.number) {
+    if (this.version.lean && this.progress.documentNumber !== document.number) {
       this.progress.documentNumber = document.number;
       return { ...this.end('Imported', reason, [{ key: DOCUMENT_NUMBER, value: document.number }]), ...made };
     }
