@@ -88,7 +88,7 @@ export function pollerStartOptions(account: string, taskQueue: string) {
  * - 3 (2026-11-29): the first read decides with the rules the dispatch started it with
  *   (`rules`), not a local activity of its own, and runs eagerly when the dispatch asks
  *   (`eagerFirstRead`); the local attempts of matchProducts and matchContractor start beside
- *   the merged-payment lookup (workflows/import-order.ts).
+ *   the merged-payment lookup (workflows/journey-version.ts).
  * - 2 (2026-11-28): matchProducts, matchContractor and createDocument run locally first
  *   (workflows/order-steps.ts); none of the journey's patches is recorded.
  * - absent: started before; its patches (lean-journey, find-existing-local) tell its way.

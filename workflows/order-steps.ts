@@ -6,7 +6,8 @@
  * licence on its own slow schedule (import-order.ts) instead of hammering the server.
  *
  * Steps that call Allegro run on the Allegro task queue (rate-limited for all workers); its
- * name derives from this workflow's task queue, so the proxy is made when the step runs.
+ * name derives from this workflow's task queue, so the proxy is made when the step runs. The
+ * one exception is a trickled order's first read (fetchOrderEagerly), bounded per poll.
  */
 import {
   ActivityFailure,
