@@ -163,6 +163,8 @@ export class OrderJourney {
     // Journey 3 starts the matching here, beside the merged-payment lookup; a merged payment's
     // buyer and offers are those of the document it joins: found, not created.
     const pausesBefore = this.pauses;
+    // A cancel that came with the form's read: no matching for it (the journey starts over).
+    this.throwIfInterrupted();
     const begun = this.version.matching(matchInput);
 
     // Merged payment: a new form carries the line ids of an order that already has a document.
