@@ -56,8 +56,7 @@ export const fetchOrder: OrderActivities['fetchOrder'] = (input) => onAllegroQue
  * shared rate; a short page holds at most EAGER_START_MAX_FORMS orders, so a poll adds at most
  * that many reads, and only while the poller is not working through a burst.
  */
-export const fetchOrderEagerly: OrderActivities['fetchOrder'] = (input) =>
-  proxyActivities<OrderActivities>(FETCH_OPTIONS).fetchOrder(input);
+export const { fetchOrder: fetchOrderEagerly } = proxyActivities<OrderActivities>(FETCH_OPTIONS);
 
 /** Reads offers from Allegro (EAN) and looks up or creates product cards in Optima, per line. */
 export const matchProducts: OrderActivities['matchProducts'] = (input) =>

@@ -143,27 +143,32 @@ export async function completedActivityTypes(handle: WorkflowHandle): Promise<st
     if (name && event.eventId != null) scheduled.set(event.eventId.toString(), name);
     const done = event.activityTaskCompletedEventAttributes?.scheduledEventId;
     if (done != null) completed.push(scheduled.get(done.toString()) ?? '?');
-    const local = localActivityOf(event.markerRecordedEventAttributes);
-    if (local) completed.push(local);
+    const marker = event.markerRecordedEventAttributes;
+    // A failed local attempt (a marker with its failure) did not complete.
+    const local = marker?.failure ? undefined : localActivityOf(marker);
+    if (local && local !== 'loadOrderRules') completed.push(local);
   }
   return completed;
 }
 
-/** A completed local activity's type (none for a failed attempt), from the marker the SDK's core records (its data is plain JSON). */
+/** Every local activity a run recorded, in order: failed attempts and loadOrderRules too. */
+export async function localActivityTypes(handle: WorkflowHandle): Promise<string[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  return events.flatMap((event) => localActivityOf(event.markerRecordedEventAttributes) ?? []);
+}
+
+/** A local activity's type, from the marker the SDK's core records (its data is plain JSON). */
 function localActivityOf(
   marker:
     | {
         markerName?: string | null;
-        failure?: unknown;
         details?: Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | null;
       }
     | null
     | undefined,
 ): string | undefined {
-  // A failed local attempt (a marker with its failure) did not complete.
-  if (marker?.markerName !== 'core_local_activity' || marker.failure) return undefined;
+  if (marker?.markerName !== 'core_local_activity') return undefined;
   const data = marker.details?.data?.payloads?.[0]?.data;
   if (!data) return undefined;
-  const type = (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type;
-  return type === 'loadOrderRules' ? undefined : type;
+  return (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type;
 }

@@ -26,6 +26,7 @@ import {
   statusWhen,
   type TestEnv,
 } from './env';
+import { localActivityTypes } from '../harness/temporal';
 
 let env: TestEnv | undefined;
 let dir: string | undefined;
@@ -35,17 +36,6 @@ afterEach(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
-
-/** Local activities a run recorded (completed or not), in order, by the markers of the SDK's core (plain JSON). */
-async function localActivities(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<string[]> {
-  const events = ((await handle.fetchHistory()).events ?? []) as {
-    markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: Uint8Array }[] }> };
-  }[];
-  return events.flatMap((event) => {
-    const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
-    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
-  });
-}
 
 /** The task queue of each fetchOrder the run scheduled. */
 async function fetchQueues(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<string[]> {
@@ -68,14 +58,14 @@ describe('order journey 3', () => {
     const dispatched = opened.client.workflow.getHandle(orderWorkflowId(opened.account, dispatchedId));
     expect(await eventually(() => dispatched.result(), 'the dispatched order')).toMatchObject({ status: 'Imported' });
     await poller.terminate('test done');
-    expect(await localActivities(dispatched)).not.toContain('loadOrderRules');
+    expect(await localActivityTypes(dispatched)).not.toContain('loadOrderRules');
     // From a short page: its first read ran on its own queue (eagerly), not through the Allegro queue.
     expect(await fetchQueues(dispatched)).toEqual([opened.taskQueue]);
 
     const startedId = opened.simulator.admin.addOrder({ status: 'READY_FOR_PROCESSING' });
     const started = await startOrder(opened, startedId, { policy: undefined });
     expect(await started.result()).toMatchObject({ status: 'Imported' });
-    expect((await localActivities(started)).slice(0, 1)).toEqual(['loadOrderRules']);
+    expect((await localActivityTypes(started)).slice(0, 1)).toEqual(['loadOrderRules']);
     expect(await fetchQueues(started)).toEqual([allegroTaskQueue(opened.taskQueue)]);
     expect(documentsOf(opened, [dispatchedId, startedId])).toHaveLength(2);
   });
@@ -102,7 +92,7 @@ describe('order journey 3', () => {
     // Any event wakes it: this read loads the settings, which import FILLED_IN orders.
     await handle.signal(orderEventSignal, { eventId: 'e2', type: 'BOUGHT', occurredAt: new Date().toISOString() });
     expect(await handle.result()).toMatchObject({ status: 'Imported' });
-    expect(await localActivities(handle)).toContain('loadOrderRules');
+    expect(await localActivityTypes(handle)).toContain('loadOrderRules');
     expect(documentsOf(opened, [orderId])).toHaveLength(1);
   });
 
@@ -136,7 +126,7 @@ describe('order journey 3', () => {
     const second = await startOrder(opened, secondId);
     expect(await second.result()).toMatchObject({ status: 'Imported' });
     expect(waitedAlone).toEqual([]);
-    expect(await localActivities(second)).toEqual(
+    expect(await localActivityTypes(second)).toEqual(
       expect.arrayContaining(['findExistingDocument', 'matchProducts', 'matchContractor', 'createDocument']),
     );
     expect(documentsOf(opened, [first, secondId])).toHaveLength(2);
